@@ -1,0 +1,23 @@
+/* One timed memslot change and the refault that follows it. */
+#ifndef MSB_CHANGE_H
+#define MSB_CHANGE_H
+#include "harness.h"
+
+struct memslot_change {
+	uint32_t slot, flags;
+	uint64_t gpa, size;
+	void *hva;
+};
+
+/* Parameters that (re)create slot s as recorded in the address space. */
+struct memslot_change change_of_slot(const struct aspace_slot *s);
+/* Time the ioctl as "<kind>_ns". The primary change of a scenario also records VM stat
+ * deltas (mmu_shadow_zapped, remote_tlb_flush[_requests]) and what was mapped before
+ * (shadow_pages_before, sptes_before, pages_4k/2m before and after). Warm-up repetitions
+ * pass record = false. */
+void change_run(struct bench_vm *b, const char *kind, const struct memslot_change *c,
+		bool primary, bool record);
+/* vCPU 0 touches the working set again: refault_ns and refault_pf_fixed. */
+void refault_run(struct bench_vm *b, bool record);
+
+#endif

@@ -1,0 +1,185 @@
+#include "harness.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define TOUCH_SEED 0x7000000000000000ULL
+
+const char *const variant_names[NR_VARIANTS] = { "zap-all", "zap-slot" };
+
+static uint64_t touch_pages(const struct bench_vm *b)
+{
+	return b->o->guest_mem / b->o->touch_stride;
+}
+
+int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opts *o,
+		   enum variant v, char *why, size_t whylen)
+{
+	memset(b, 0, sizeof(*b));
+	b->sys = sys;
+	b->o = o;
+	b->variant = v;
+	uint64_t t0 = now_ns();
+	vm_create(sys, &b->vm);
+	if (v == VARIANT_ZAP_SLOT) {
+		/* Quirk off: DELETE/MOVE zap only the slot's SPTEs (6.12+). */
+		int r = __vm_disable_quirks(&b->vm, KVM_X86_QUIRK_SLOT_ZAP_ALL);
+		if (r < 0) {
+			snprintf(why, whylen, "KVM_X86_QUIRK_SLOT_ZAP_ALL cannot be disabled on "
+				 "this kernel (%s): zap-slot needs Linux 6.12+", strerror(-r));
+			vm_close(&b->vm);
+			return -1;
+		}
+	}
+
+	struct aspace_cfg cfg = {
+		.guest_mem = o->guest_mem,
+		.nslots = (unsigned)o->nslots,
+		.page_shift = o->page_size ? PAGE_SHIFT_2M : PAGE_SHIFT_4K,
+		.backing = (enum aspace_backing)o->backing,
+		.host_mem = o->host_mem,
+		.nvcpus = (unsigned)o->vcpus,
+	};
+	if (!cfg.host_mem)
+		cfg.host_mem = o->backing == BACKING_MEMFD && o->guest_mem > GIB ? GIB : o->guest_mem;
+	aspace_build(&b->vm, &cfg, &b->as);
+	b->first_extra = b->as.nslots_total;
+	for (uint64_t i = 0; i < o->extra_slots; i++)
+		aspace_add_slot(&b->as, 0, 2 * MIB, false);
+	guest_load(&b->as);
+
+	b->vcpus = msb_calloc(o->vcpus, sizeof(*b->vcpus));
+	b->threads = msb_calloc(o->vcpus, sizeof(*b->threads));
+	for (uint64_t i = 0; i < o->vcpus; i++) {
+		vcpu_create(sys, &b->vm, (int)i, &b->vcpus[i]);
+		guest_vcpu_init(sys, &b->as, &b->vcpus[i]);
+	}
+	if (stats_open(b->vm.fd, &b->vm_stats) < 0 || stats_open(b->vcpus[0].fd, &b->vcpu0_stats) < 0)
+		msb_die("KVM_GET_STATS_FD failed: memslot-bench needs KVM binary stats (Linux 5.14+)");
+
+	/* Populate once: every later repetition starts from this state. */
+	bench_touch(b, NULL);
+	b->setup_ns = now_ns() - t0;
+	return 0;
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct bench_vm *b = ((void **)arg)[0];
+	struct kvm_vcpu *vcpu = ((void **)arg)[1];
+	free(arg);
+	/* Each running vCPU loops over the first data slot, away from any target slot. */
+	const struct aspace_slot *s = &b->as.slots[1];
+	uint64_t npages = s->size / b->o->touch_stride;
+	guest_call(vcpu, guest_ctl(&b->as, vcpu->id), guest_fn(guest_touch_loop),
+		   TOUCH_SEED + ((uint64_t)vcpu->id << 40), s->gpa, npages, b->o->touch_stride);
+	return NULL;
+}
+
+void bench_vcpus_start(struct bench_vm *b)
+{
+	if (b->o->vcpu_mode != VCPU_RUNNING || b->threads_running)
+		return;
+	for (uint64_t i = 1; i < b->o->vcpus; i++) {
+		guest_ctl(&b->as, (int)i)->stop = 0;
+		void **arg = msb_calloc(2, sizeof(void *));
+		arg[0] = b;
+		arg[1] = &b->vcpus[i];
+		int r = pthread_create(&b->threads[i], NULL, vcpu_thread, arg);
+		if (r)
+			msb_die("pthread_create for vCPU %llu: %s", (unsigned long long)i, strerror(r));
+	}
+	b->threads_running = true;
+}
+
+void bench_vcpus_stop(struct bench_vm *b)
+{
+	if (!b->threads_running)
+		return;
+	for (uint64_t i = 1; i < b->o->vcpus; i++)
+		guest_ctl(&b->as, (int)i)->stop = 1;
+	for (uint64_t i = 1; i < b->o->vcpus; i++)
+		pthread_join(b->threads[i], NULL);
+	b->threads_running = false;
+}
+
+void bench_vm_teardown(struct bench_vm *b)
+{
+	bench_vcpus_stop(b);
+	stats_close(&b->vm_stats);
+	stats_close(&b->vcpu0_stats);
+	for (uint64_t i = 0; i < b->o->vcpus; i++)
+		vcpu_close(&b->vcpus[i]);
+	vm_close(&b->vm);
+	aspace_destroy(&b->as);
+	free(b->vcpus);
+	free(b->threads);
+	for (size_t i = 0; i < b->m.n; i++)
+		series_free(&b->m.s[i]);
+	free(b->m.s);
+}
+
+uint64_t bench_touch(struct bench_vm *b, int64_t *pf_fixed)
+{
+	struct kvm_stats_snap s0, s1;
+	if (pf_fixed)
+		stats_snapshot(&b->vcpu0_stats, &s0);
+	uint64_t t0 = now_ns();
+	uint64_t n = guest_call(&b->vcpus[0], guest_ctl(&b->as, 0), guest_fn(guest_touch),
+				TOUCH_SEED, ASPACE_DATA_GPA, touch_pages(b), b->o->touch_stride);
+	uint64_t dt = now_ns() - t0;
+	if (n != touch_pages(b))
+		msb_die("guest touched %llu of %llu pages", (unsigned long long)n,
+			(unsigned long long)touch_pages(b));
+	if (pf_fixed) {
+		stats_snapshot(&b->vcpu0_stats, &s1);
+		if (!stats_delta(&b->vcpu0_stats, &s0, &s1, "pf_fixed", pf_fixed))
+			msb_die("vCPU stat pf_fixed is not exported by this kernel");
+		stats_snap_free(&s0);
+		stats_snap_free(&s1);
+	}
+	return dt;
+}
+
+void bench_add(struct bench_vm *b, const char *name, const char *unit, double v)
+{
+	for (size_t i = 0; i < b->m.n; i++)
+		if (!strcmp(b->m.s[i].name, name)) {
+			series_add(&b->m.s[i], v);
+			return;
+		}
+	b->m.s = msb_realloc(b->m.s, b->m.n + 1, sizeof(*b->m.s));
+	series_init(&b->m.s[b->m.n], name, unit);
+	series_add(&b->m.s[b->m.n++], v);
+}
+
+bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name,
+		    uint64_t *v)
+{
+	return stats_get(&b->vm_stats, s, name, v);
+}
+
+uint64_t bench_stat(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name)
+{
+	uint64_t v;
+	if (!bench_stat_opt(b, s, name, &v))
+		msb_die("VM stat %s is not exported by this kernel", name);
+	return v;
+}
+
+void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char *what)
+{
+	if (b->o->quiet || !isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r%s %s: %s %llu/%llu ", b->progress_label ? b->progress_label : "",
+		variant_names[b->variant], what, (unsigned long long)rep,
+		(unsigned long long)total);
+	if (rep == total)
+		fputs("\r\033[K", stderr);
+}

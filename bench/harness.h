@@ -1,0 +1,93 @@
+/* What every scenario shares: one VM with a populated guest address space, its vCPUs
+ * (idle, or running a touch loop on their own threads), stats, and the run's options. */
+#ifndef MSB_HARNESS_H
+#define MSB_HARNESS_H
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <json-c/json.h>
+
+#include "aspace.h"
+#include "guest.h"
+#include "kvm.h"
+#include "sample.h"
+#include "stats.h"
+
+enum variant { VARIANT_ZAP_ALL, VARIANT_ZAP_SLOT, NR_VARIANTS };
+enum target { TARGET_UNRELATED, TARGET_POPULATED };
+enum vcpu_mode { VCPU_IDLE, VCPU_RUNNING };
+
+struct run_opts {
+	uint64_t guest_mem;     /* current size of a sweep */
+	uint64_t nslots;
+	int page_size;          /* 0: 4K, 1: 2M guest mappings */
+	int backing;            /* enum aspace_backing */
+	uint64_t host_mem;      /* 0: min(guest_mem, 1G) for memfd, guest_mem otherwise */
+	uint64_t vcpus;
+	int vcpu_mode;
+	int target;
+	uint64_t extra_slots;   /* unrelated 2 MiB slots besides the data slots */
+	uint64_t touch_stride;  /* bytes between touched addresses in the working set */
+	uint64_t reps, warmup;
+	bool overhead_check;    /* also time a bare ioctl loop on the same state */
+	bool quiet;
+};
+
+struct metric_set {
+	struct series *s;
+	size_t n;
+};
+
+struct bench_vm {
+	struct kvm_sys *sys;
+	const struct run_opts *o;
+	enum variant variant;
+	struct kvm_vm vm;
+	struct aspace as;
+	struct kvm_vcpu *vcpus;
+	pthread_t *threads;
+	bool threads_running;
+	struct kvm_stats vm_stats, vcpu0_stats;
+	unsigned first_extra;   /* index in as.slots of the first extra slot */
+	uint64_t setup_ns;
+	struct metric_set m;
+	const char *progress_label;
+};
+
+/* Build the VM for one variant. Returns 0, or -1 with a reason in why when the variant
+ * cannot run on this kernel (zap-slot before 6.12). */
+int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opts *o,
+		   enum variant v, char *why, size_t whylen);
+void bench_vm_teardown(struct bench_vm *b);
+/* Start / stop vCPUs 1..N-1 running the touch loop (VCPU_RUNNING only). */
+void bench_vcpus_start(struct bench_vm *b);
+void bench_vcpus_stop(struct bench_vm *b);
+
+/* vCPU 0 touches the working set; returns wall ns, adds vCPU 0's pf_fixed delta to
+ * *pf_fixed when non-NULL. */
+uint64_t bench_touch(struct bench_vm *b, int64_t *pf_fixed);
+
+/* Named series of the current run, created on first use. */
+void bench_add(struct bench_vm *b, const char *name, const char *unit, double v);
+/* VM stat value or delta, dying with a clear message if the kernel lacks it. */
+uint64_t bench_stat(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name);
+bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name,
+		    uint64_t *v);
+/* Progress on stderr (a line per repetition, only on a terminal, not with --quiet). */
+void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char *what);
+
+extern const char *const variant_names[NR_VARIANTS];
+
+/* Scenarios: run warm-up + reps on a set-up VM, adding samples with bench_add(). */
+struct scenario {
+	const char *name;
+	const char *help;
+	void (*measure)(struct bench_vm *b);
+};
+extern const struct scenario scenario_delete, scenario_move, scenario_flags;
+
+/* Guest workload in bench/guest_workloads.S: touch(seed, base, npages, stride) again and
+ * again until ctl->stop; returns passes. */
+extern const char guest_touch_loop[];
+
+#endif

@@ -1,0 +1,237 @@
+/* memslot-bench info: everything that decides what a measurement means. */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "env.h"
+#include "kvm.h"
+#include "opts.h"
+#include "stats.h"
+#include "topo.h"
+#include "util.h"
+
+struct kvm_facts {
+	int api;
+	int nr_memslots, max_vcpus;
+	int quirks;         /* KVM_CAP_DISABLE_QUIRKS2 mask, <= 0 if none */
+	int slot_zap_all;   /* 1: disabling it on a VM works, 0: EINVAL, -1 unknown */
+	bool binary_stats;
+	struct kvm_stats vm_stats, vcpu_stats;
+	bool have_vm_stats, have_vcpu_stats;
+	char tracefs[160];
+};
+
+static void probe_tracefs(char *buf, size_t len)
+{
+	static const char *const dirs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		char p[128];
+		snprintf(p, sizeof(p), "%s/events/kvmmmu/kvm_mmu_zap_all_fast", dirs[i]);
+		if (access(p, F_OK) == 0) {
+			snprintf(buf, len, "kvmmmu events available at %s", dirs[i]);
+			return;
+		}
+		snprintf(p, sizeof(p), "%s/events", dirs[i]);
+		if (access(p, F_OK) == 0) {
+			snprintf(buf, len, "mounted at %s, but no kvmmmu events (is kvm loaded?)",
+				 dirs[i]);
+			return;
+		}
+	}
+	snprintf(buf, len, "not mounted (as root: mount -t tracefs none /sys/kernel/tracing)");
+}
+
+static void probe_kvm(struct kvm_sys *sys, struct kvm_facts *f)
+{
+	f->api = sys->api;
+	f->nr_memslots = kvm_check_cap(sys, NULL, KVM_CAP_NR_MEMSLOTS);
+	f->max_vcpus = kvm_check_cap(sys, NULL, KVM_CAP_MAX_VCPUS);
+	f->quirks = kvm_check_cap(sys, NULL, KVM_CAP_DISABLE_QUIRKS2);
+	f->binary_stats = kvm_check_cap(sys, NULL, KVM_CAP_BINARY_STATS_FD) > 0;
+
+	/* The mask says what the kernel knows; a scratch VM proves the quirk can go. */
+	struct kvm_vm vm;
+	vm_create(sys, &vm);
+	int r = __vm_disable_quirks(&vm, KVM_X86_QUIRK_SLOT_ZAP_ALL);
+	f->slot_zap_all = r == 0 ? 1 : r == -EINVAL ? 0 : -1;
+	if (f->binary_stats) {
+		struct kvm_vcpu vcpu;
+		vcpu_create(sys, &vm, 0, &vcpu);
+		f->have_vm_stats = stats_open(vm.fd, &f->vm_stats) == 0;
+		f->have_vcpu_stats = stats_open(vcpu.fd, &f->vcpu_stats) == 0;
+		vcpu_close(&vcpu);
+	}
+	vm_close(&vm);
+}
+
+static json_object *stats_names_json(const struct kvm_stats *st)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < st->nfields; i++)
+		json_object_array_add(a, json_object_new_string(st->fields[i].name));
+	return a;
+}
+
+static json_object *kvm_facts_json(const struct kvm_facts *f)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "api", json_object_new_int(f->api));
+	json_object_object_add(o, "nr_memslots", json_object_new_int(f->nr_memslots));
+	json_object_object_add(o, "max_vcpus", json_object_new_int(f->max_vcpus));
+	json_object_object_add(o, "quirks_mask", json_object_new_int(f->quirks > 0 ? f->quirks : 0));
+	json_object *q = json_object_new_array();
+	for (unsigned b = 0; f->quirks > 0 && b < 32; b++) {
+		if (!(f->quirks & (1 << b)))
+			continue;
+		const char *n = kvm_quirk_name(b);
+		json_object_array_add(q, json_object_new_string(n ? n : "unknown"));
+	}
+	json_object_object_add(o, "quirks", q);
+	json_object_object_add(o, "slot_zap_all_quirk",
+			       f->slot_zap_all < 0 ? NULL : json_object_new_boolean(f->slot_zap_all));
+	json_object_object_add(o, "binary_stats", json_object_new_boolean(f->binary_stats));
+	if (f->have_vm_stats)
+		json_object_object_add(o, "vm_stats", stats_names_json(&f->vm_stats));
+	if (f->have_vcpu_stats)
+		json_object_object_add(o, "vcpu_stats", stats_names_json(&f->vcpu_stats));
+	json_object_object_add(o, "tracefs", json_object_new_string(f->tracefs));
+	return o;
+}
+
+static void print_size(const char *label, uint64_t bytes)
+{
+	printf("%s%.1f GiB", label, (double)bytes / (double)GIB);
+}
+
+static void print_host(const struct host_env *h, const struct topo_summary *t)
+{
+	printf("version:      memslot-bench %s (git %s)\n", PACKAGE_VERSION, MSB_GIT_REV);
+	printf("host:         %s, %s %s %s, %s, %u CPUs", h->nodename, h->sysname, h->release,
+	       h->machine, h->cpu_model, h->ncpus);
+	print_size(", ", h->mem_bytes);
+	printf("\nenvironment:  %s: %s\n", h->kind, h->kind_detail);
+	if (!t) {
+		printf("topology:     unavailable\n");
+		return;
+	}
+	printf("topology:     %u package(s), %u NUMA node(s), %u cores, %u PUs\n",
+	       t->npackages, t->nnodes, t->ncores, t->npus);
+	for (unsigned i = 0; i < t->nnodes; i++) {
+		printf("numa node %u:  cpus %s, %u cores", t->nodes[i].os_index,
+		       t->nodes[i].cpuset, t->nodes[i].ncores);
+		print_size(", ", t->nodes[i].mem_bytes);
+		putchar('\n');
+	}
+}
+
+static void print_names(const char *label, const struct kvm_stats *st)
+{
+	printf("%s%zu:", label, st->nfields);
+	for (size_t i = 0; i < st->nfields; i++)
+		printf(" %s", st->fields[i].name);
+	putchar('\n');
+}
+
+static void print_kvm(const struct kvm_env *k, const struct kvm_facts *f)
+{
+	printf("kvm module:   %s\n", *k->module ? k->module : "none");
+	printf("kvm mmu:      %s (tdp_mmu=%s npt=%s ept=%s)\n", k->mmu,
+	       *k->tdp_mmu ? k->tdp_mmu : "-", *k->npt ? k->npt : "-", *k->ept ? k->ept : "-");
+	if (!k->dev_kvm) {
+		printf("kvm:          %s\n", k->why_missing);
+		return;
+	}
+	if (!f) {
+		printf("kvm:          /dev/kvm exists but cannot be opened (see the warning above)\n");
+		return;
+	}
+	printf("kvm api:      %d\n", f->api);
+	printf("max memslots: %d\n", f->nr_memslots);
+	printf("max vcpus:    %d\n", f->max_vcpus);
+	printf("quirks:       0x%x", f->quirks > 0 ? f->quirks : 0);
+	for (unsigned b = 0; f->quirks > 0 && b < 32; b++)
+		if (f->quirks & (1 << b))
+			printf(" %s", kvm_quirk_name(b) ? kvm_quirk_name(b) : "unknown");
+	putchar('\n');
+	printf("slot_zap_all: %s\n", f->slot_zap_all == 1 ? "supported (zap-slot variant available)" :
+	       f->slot_zap_all == 0 ? "not supported (kernel before 6.12: every DELETE/MOVE zaps all)" :
+	       "unknown (disabling the quirk failed unexpectedly)");
+	if (f->have_vm_stats)
+		print_names("vm stats:     ", &f->vm_stats);
+	else
+		printf("vm stats:     unavailable (KVM_GET_STATS_FD)\n");
+	if (f->have_vcpu_stats)
+		print_names("vcpu stats:   ", &f->vcpu_stats);
+	printf("tracefs:      %s\n", f->tracefs);
+}
+
+int cmd_info(int argc, char **argv)
+{
+	bool json = false;
+	const struct opt opts[] = {
+		{ "json", 'j', OPT_FLAG, NULL, "print JSON instead of text", NULL, NULL, 0, 0, &json },
+	};
+	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts), "info [--json]",
+				   "Print the facts that decide what a measurement here means.");
+	if (first < argc) {
+		fprintf(stderr, "memslot-bench info: unexpected argument '%s'\n", argv[first]);
+		return 2;
+	}
+
+	struct host_env host;
+	struct kvm_env kenv;
+	struct topo_summary topo;
+	char err[200];
+	host_env_probe(&host);
+	kvm_env_probe(&kenv);
+	bool have_topo = topo_summarize(NULL, &topo, err, sizeof(err)) == 0;
+	if (!have_topo)
+		msb_warn("topology: %s", err);
+
+	struct kvm_facts facts;
+	memset(&facts, 0, sizeof(facts));
+	bool have_facts = false;
+	struct kvm_sys sys = { .fd = -1 };
+	if (kenv.dev_kvm) {
+		int r = __kvm_open(&sys);
+		if (r < 0)
+			msb_warn("cannot open /dev/kvm: %s", strerror(-r));
+		else {
+			probe_kvm(&sys, &facts);
+			probe_tracefs(facts.tracefs, sizeof(facts.tracefs));
+			have_facts = true;
+			kvm_close(&sys);
+		}
+	}
+
+	if (json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "schema", json_object_new_string("memslot-bench/1"));
+		json_object_object_add(o, "tool_version", json_object_new_string(PACKAGE_VERSION));
+		json_object_object_add(o, "git_revision", json_object_new_string(MSB_GIT_REV));
+		json_object_object_add(o, "host", host_env_json(&host));
+		json_object_object_add(o, "topology", have_topo ? topo_summary_json(&topo) : NULL);
+		json_object_object_add(o, "kvm_env", kvm_env_json(&kenv));
+		json_object_object_add(o, "kvm", have_facts ? kvm_facts_json(&facts) : NULL);
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else {
+		print_host(&host, have_topo ? &topo : NULL);
+		print_kvm(&kenv, have_facts ? &facts : NULL);
+	}
+	if (have_topo)
+		topo_summary_free(&topo);
+	if (facts.have_vm_stats)
+		stats_close(&facts.vm_stats);
+	if (facts.have_vcpu_stats)
+		stats_close(&facts.vcpu_stats);
+	return 0;
+}

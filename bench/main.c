@@ -1,0 +1,68 @@
+/* memslot-bench: what a KVM memslot update really costs on x86. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "opts.h"
+
+struct command {
+	const char *name;
+	const char *help;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "info", "host, kernel, KVM MMU mode, caps, quirks, stats, NUMA topology", cmd_info },
+	{ "run", "measure a memslot update scenario (delete, move, flags)", cmd_run },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: memslot-bench COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n`memslot-bench COMMAND --help` shows a command's options and defaults.\n"
+		   "Where /dev/kvm is missing, scripts/lab.sh runs any command inside a QEMU lab.\n");
+}
+
+int cmd_parse_opts(int argc, char **argv, const struct opt *opts, unsigned n,
+		   const char *usage_line, const char *about)
+{
+	char err[256];
+	int r = opts_parse(argc, argv, opts, n, err, sizeof(err));
+	if (r == OPTS_HELP) {
+		printf("usage: memslot-bench %s\n%s\n\noptions:\n", usage_line, about);
+		opts_print_help(stdout, opts, n);
+		exit(0);
+	}
+	if (r < 0) {
+		fprintf(stderr, "memslot-bench %s: %s\n", argv[0], err);
+		exit(2);
+	}
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "-V") || !strcmp(name, "--version")) {
+		printf("memslot-bench %s (git %s)\n", PACKAGE_VERSION, MSB_GIT_REV);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "memslot-bench: unknown command '%s' (see memslot-bench --help)\n", name);
+	return 2;
+}

@@ -1,0 +1,330 @@
+/* memslot-bench run SCENARIO: set up a VM per variant (and per guest size of a sweep),
+ * measure, print one grep-able line per run, and write the JSON result file. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "env.h"
+#include "harness.h"
+#include "opts.h"
+#include "result.h"
+#include "topo.h"
+#include "util.h"
+
+static const struct scenario *const scenarios[] = {
+	&scenario_delete, &scenario_move, &scenario_flags,
+};
+
+struct run_cli {
+	struct run_opts o;
+	const char *guest_mem, *host_mem, *extra_slots, *variants, *json;
+	bool force, raw;
+	uint64_t sizes[16];
+	unsigned nsizes;
+	bool variant_on[NR_VARIANTS];
+};
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "memslot-bench run: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+static void parse_lists(struct run_cli *c, struct kvm_sys *sys)
+{
+	char *list = msb_strdup(c->guest_mem), *save = NULL;
+	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (c->nsizes == ARRAY_SIZE(c->sizes))
+			usage_error("--guest-mem: more than 16 sizes in '%s'", c->guest_mem);
+		if (!parse_size(t, &c->sizes[c->nsizes]) || c->sizes[c->nsizes] < 2 * MIB)
+			usage_error("--guest-mem: '%s' is not a size of at least 2M", t);
+		c->nsizes++;
+	}
+	free(list);
+	if (!c->nsizes)
+		usage_error("--guest-mem: empty list '%s'", c->guest_mem);
+
+	list = msb_strdup(c->variants);
+	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int v;
+		for (v = 0; v < NR_VARIANTS && strcmp(t, variant_names[v]); v++)
+			;
+		if (v == NR_VARIANTS)
+			usage_error("--variants: '%s' is not zap-all or zap-slot", t);
+		c->variant_on[v] = true;
+	}
+	free(list);
+
+	if (!strcmp(c->host_mem, "auto"))
+		c->o.host_mem = 0;
+	else if (!parse_size(c->host_mem, &c->o.host_mem) || c->o.host_mem < 4096)
+		usage_error("--host-mem: '%s' is not a size (or auto)", c->host_mem);
+
+	if (!strcmp(c->extra_slots, "max")) {
+		int cap = kvm_check_cap(sys, NULL, KVM_CAP_NR_MEMSLOTS);
+		if (cap <= 0)
+			msb_die("KVM_CAP_NR_MEMSLOTS not reported; give --extra-slots a number");
+		/* slot 0 is the system region; the data slots follow */
+		c->o.extra_slots = (uint64_t)cap - 1 - c->o.nslots;
+	} else if (!parse_uint(c->extra_slots, 0, 1u << 20, &c->o.extra_slots)) {
+		usage_error("--extra-slots: '%s' is not a number (or max)", c->extra_slots);
+	}
+}
+
+static void check_combination(const struct run_cli *c)
+{
+	const struct run_opts *o = &c->o;
+	if (o->target == TARGET_UNRELATED && o->extra_slots == 0)
+		usage_error("--target unrelated needs --extra-slots >= 1 (it changes one of them)%s", "");
+	if (o->vcpu_mode == VCPU_RUNNING && o->vcpus < 2)
+		usage_error("--vcpu-mode running needs --vcpus >= 2 (vCPU 0 measures refaults)%s", "");
+	if (o->vcpu_mode == VCPU_RUNNING && o->target == TARGET_POPULATED && o->nslots < 2)
+		usage_error("--vcpu-mode running with --target populated needs --slots >= 2: the "
+			    "running vCPUs touch slot 1%s", "");
+	if (o->vcpus > ASPACE_MAX_VCPUS)
+		usage_error("--vcpus: at most 64%s", "");
+}
+
+static void fmt_ns(double ns, char *buf, size_t len)
+{
+	if (ns >= 1e9)
+		snprintf(buf, len, "%.3fs", ns / 1e9);
+	else if (ns >= 1e6)
+		snprintf(buf, len, "%.3fms", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0fns", ns);
+}
+
+static const struct series *find_series(const struct bench_vm *b, const char *name)
+{
+	for (size_t i = 0; i < b->m.n; i++)
+		if (!strcmp(b->m.s[i].name, name))
+			return &b->m.s[i];
+	return NULL;
+}
+
+static double median_of(const struct bench_vm *b, const char *name, bool *ok)
+{
+	const struct series *s = find_series(b, name);
+	struct summary sum;
+	*ok = s && summarize(s->v, s->n, &sum) == 0;
+	return *ok ? sum.median : 0;
+}
+
+/* One line per run: scenario, variant, size, n, median, p99, zapped, refault. */
+static void print_run_line(const struct scenario *sc, const struct bench_vm *b, uint64_t size)
+{
+	char key[48], med[24], p99[24], ref[24], sz[24];
+	const char *primary = sc == &scenario_flags ? "flags_on" : sc->name;
+	snprintf(key, sizeof(key), "%s_ns", primary);
+	const struct series *s = find_series(b, key);
+	struct summary sum;
+	if (!s || summarize(s->v, s->n, &sum) < 0)
+		return;
+	fmt_ns(sum.median, med, sizeof(med));
+	fmt_ns(sum.p99, p99, sizeof(p99));
+	format_size(size, sz, sizeof(sz));
+	bool ok;
+	double zapped = median_of(b, "mmu_shadow_zapped", &ok);
+	double refault = median_of(b, "refault_ns", &ok);
+	fmt_ns(refault, ref, sizeof(ref));
+	printf("%-7s %-8s guest=%-5s n=%-4zu median=%-10s p99=%-10s zapped=%-7.0f refault=%s\n",
+	       sc->name, variant_names[b->variant], sz, sum.n, med, p99, zapped, ref);
+	bool have_bare;
+	double bare = median_of(b, "bare_delete_ns", &have_bare);
+	if (have_bare) {
+		fmt_ns(bare, ref, sizeof(ref));
+		printf("%-7s %-8s guest=%-5s harness median %s vs bare ioctl loop median %s "
+		       "(%+.1f%%)\n", sc->name, variant_names[b->variant], sz, med, ref,
+		       100.0 * (sum.median - bare) / bare);
+	}
+}
+
+static json_object *params_json(const struct run_cli *c, uint64_t size)
+{
+	static const char *const backing[] = { "anon", "memfd", "thp" };
+	const struct run_opts *o = &c->o;
+	json_object *p = json_object_new_object();
+	json_object_object_add(p, "guest_mem", json_object_new_int64((int64_t)size));
+	json_object_object_add(p, "page_size", json_object_new_string(o->page_size ? "2M" : "4K"));
+	json_object_object_add(p, "slots", json_object_new_int64((int64_t)o->nslots));
+	json_object_object_add(p, "backing", json_object_new_string(backing[o->backing]));
+	json_object_object_add(p, "host_mem", json_object_new_string(c->host_mem));
+	json_object_object_add(p, "vcpus", json_object_new_int64((int64_t)o->vcpus));
+	json_object_object_add(p, "vcpu_mode", json_object_new_string(o->vcpu_mode ? "running" : "idle"));
+	json_object_object_add(p, "target", json_object_new_string(o->target ? "populated" : "unrelated"));
+	json_object_object_add(p, "extra_slots", json_object_new_int64((int64_t)o->extra_slots));
+	json_object_object_add(p, "touch_stride", json_object_new_int64((int64_t)o->touch_stride));
+	json_object_object_add(p, "reps", json_object_new_int64((int64_t)o->reps));
+	json_object_object_add(p, "warmup", json_object_new_int64((int64_t)o->warmup));
+	return p;
+}
+
+static json_object *layout_json(void)
+{
+	/* No NUMA placement yet: memory and threads follow the kernel's default policy. */
+	json_object *l = json_object_new_object();
+	json_object_object_add(l, "numa", json_object_new_string("default policy, unbound"));
+	return l;
+}
+
+/* Fitted cost per zapped shadow page over a sweep, per variant. */
+static void print_fit(const char *variant, const double *x, const double *y, unsigned n)
+{
+	double a, b, r2;
+	if (n < 2 || linear_fit(x, y, n, &a, &b, &r2) < 0) {
+		printf("fit     %-8s not enough distinct sizes with zapped pages for a fit\n", variant);
+		return;
+	}
+	printf("fit     %-8s %.1f ns per zapped shadow page + %.1f us fixed (r2=%.3f, %u sizes)\n",
+	       variant, b, a / 1e3, r2, n);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_cli c;
+	memset(&c, 0, sizeof(c));
+	int page = 0, backing = 0, mode = 0, target = 0;
+	const struct opt opts[] = {
+		{ "guest-mem", 'm', OPT_STRING, "SIZE[,SIZE..]", "guest memory (a list sweeps sizes)", "1G", NULL, 0, 0, &c.guest_mem },
+		{ "slots", 's', OPT_UINT, "N", "data memslots the guest memory is split into", "1", NULL, 1, 32000, &c.o.nslots },
+		{ "page-size", 'p', OPT_CHOICE, NULL, "guest page size", "4K", "4K|2M", 0, 0, &page },
+		{ "backing", 'b', OPT_CHOICE, NULL, "host memory behind the data slots", "memfd", "anon|memfd|thp", 0, 0, &backing },
+		{ "host-mem", 0, OPT_STRING, "SIZE|auto", "host memory behind the data slots; less than the guest aliases it (memfd); auto = min(guest, 1G) for memfd", "auto", NULL, 0, 0, &c.host_mem },
+		{ "vcpus", 'c', OPT_UINT, "N", "vCPUs", "1", NULL, 1, ASPACE_MAX_VCPUS, &c.o.vcpus },
+		{ "vcpu-mode", 0, OPT_CHOICE, NULL, "vCPUs 1..N-1 idle or running a touch loop", "idle", "idle|running", 0, 0, &mode },
+		{ "target", 't', OPT_CHOICE, NULL, "slot to change: an unrelated 2M slot or the last data slot", "unrelated", "unrelated|populated", 0, 0, &target },
+		{ "extra-slots", 'e', OPT_STRING, "N|max", "unrelated 2M slots besides the data slots", "1", NULL, 0, 0, &c.extra_slots },
+		{ "touch-stride", 0, OPT_SIZE, "SIZE", "distance between addresses the guest touches (2M: one per guest page table)", "4K", NULL, 8, 1ULL << 30, &c.o.touch_stride },
+		{ "reps", 'r', OPT_UINT, "N", "measured repetitions", "30", NULL, 1, 1000000, &c.o.reps },
+		{ "warmup", 'w', OPT_UINT, "N", "discarded warm-up repetitions", "2", NULL, 0, 1000000, &c.o.warmup },
+		{ "variants", 'V', OPT_STRING, "LIST", "zap-all (quirk on, the default) and/or zap-slot (KVM_X86_QUIRK_SLOT_ZAP_ALL disabled)", "zap-all,zap-slot", NULL, 0, 0, &c.variants },
+		{ "overhead-check", 0, OPT_FLAG, NULL, "also time a bare ioctl loop on the same state (delete)", NULL, NULL, 0, 0, &c.o.overhead_check },
+		{ "json", 'j', OPT_STRING, "FILE", "write the result file (- for stdout)", NULL, NULL, 0, 0, &c.json },
+		{ "force", 'f', OPT_FLAG, NULL, "overwrite an existing result file", NULL, NULL, 0, 0, &c.force },
+		{ "raw", 0, OPT_FLAG, NULL, "print raw samples, one per line with # headers", NULL, NULL, 0, 0, &c.raw },
+		{ "quiet", 'q', OPT_FLAG, NULL, "no progress on stderr", NULL, NULL, 0, 0, &c.o.quiet },
+	};
+	char about[512];
+	size_t al = (size_t)snprintf(about, sizeof(about), "Measure one kind of memslot update. Scenarios:");
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
+		al += (size_t)snprintf(about + al, sizeof(about) - al, "\n  %-7s %s", scenarios[i]->name,
+				       scenarios[i]->help);
+	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts), "run SCENARIO [OPTIONS]", about);
+	if (first >= argc)
+		usage_error("missing SCENARIO (delete, move or flags)%s", "");
+	if (first + 1 < argc)
+		usage_error("unexpected argument '%s'", argv[first + 1]);
+	const struct scenario *sc = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
+		if (!strcmp(argv[first], scenarios[i]->name))
+			sc = scenarios[i];
+	if (!sc)
+		usage_error("unknown scenario '%s' (delete, move or flags)", argv[first]);
+	c.o.page_size = page;
+	c.o.backing = backing == 0 ? BACKING_ANON : backing == 1 ? BACKING_MEMFD : BACKING_THP;
+	c.o.vcpu_mode = mode;
+	c.o.target = target;
+
+	struct kvm_sys sys;
+	kvm_open(&sys);
+	parse_lists(&c, &sys);
+	check_combination(&c);
+	if (c.json && strcmp(c.json, "-") && !c.force && access(c.json, F_OK) == 0)
+		usage_error("%s exists (use --force to overwrite)", c.json);
+
+	struct host_env host;
+	struct kvm_env kenv;
+	struct topo_summary topo;
+	char err[256];
+	host_env_probe(&host);
+	kvm_env_probe(&kenv);
+	json_object *topo_json = NULL;
+	if (topo_summarize(NULL, &topo, err, sizeof(err)) == 0) {
+		topo_json = topo_summary_json(&topo);
+		topo_summary_free(&topo);
+	}
+	struct result_file res;
+	result_begin(&res, argc, argv, &host, &kenv, topo_json, NULL);
+	double clk = clock_overhead_ns();
+	json_object_object_add(res.root, "clock_overhead_ns", json_object_new_double(clk));
+
+	printf("# memslot-bench %s: %s on %s, kernel %s, KVM MMU %s\n", PACKAGE_VERSION, sc->name,
+	       host.nodename, host.release, kenv.mmu);
+	printf("# environment: %s: %s%s\n", host.kind, host.kind_detail,
+	       host.lab ? " (emulated: times prove mechanisms and ratios, not hardware latency)" : "");
+	printf("# clock: CLOCK_MONOTONIC, %.0f ns per read pair (median of 1001), not subtracted\n",
+	       clk);
+
+	double fit_x[NR_VARIANTS][16], fit_y[NR_VARIANTS][16];
+	unsigned fit_n[NR_VARIANTS] = { 0 };
+	for (unsigned si = 0; si < c.nsizes; si++) {
+		for (int v = 0; v < NR_VARIANTS; v++) {
+			if (!c.variant_on[v])
+				continue;
+			c.o.guest_mem = c.sizes[si];
+			struct bench_vm b;
+			char why[256], label[64], sz[24];
+			format_size(c.sizes[si], sz, sizeof(sz));
+			json_object *run = result_add_run(&res, sc->name, variant_names[v],
+							  params_json(&c, c.sizes[si]), layout_json());
+			if (bench_vm_setup(&b, &sys, &c.o, (enum variant)v, why, sizeof(why)) < 0) {
+				printf("%-7s %-8s guest=%-5s unsupported: %s\n", sc->name, variant_names[v],
+				       sz, why);
+				result_run_unsupported(run, why);
+				continue;
+			}
+			snprintf(label, sizeof(label), "%s guest=%s", sc->name, sz);
+			b.progress_label = label;
+			sc->measure(&b);
+
+			struct rusage ru;
+			getrusage(RUSAGE_SELF, &ru);
+			json_object_object_add(run, "setup_ns", json_object_new_int64((int64_t)b.setup_ns));
+			json_object_object_add(run, "peak_rss_bytes",
+					       json_object_new_int64((int64_t)ru.ru_maxrss * 1024));
+			for (size_t i = 0; i < b.m.n; i++)
+				result_run_add_series(run, &b.m.s[i]);
+			print_run_line(sc, &b, c.sizes[si]);
+			bool okx, oky;
+			double x = median_of(&b, "mmu_shadow_zapped", &okx);
+			char key[48];
+			snprintf(key, sizeof(key), "%s_ns", sc == &scenario_flags ? "flags_on" : sc->name);
+			double y = median_of(&b, key, &oky);
+			if (okx && oky && x > 0) {
+				fit_x[v][fit_n[v]] = x;
+				fit_y[v][fit_n[v]++] = y;
+			}
+			if (c.raw)
+				result_print_raw(stdout, run);
+			char setup[24];
+			fmt_ns((double)b.setup_ns, setup, sizeof(setup));
+			printf("# %s %s guest=%s: set-up %s, peak RSS %.1f MiB\n", sc->name,
+			       variant_names[v], sz, setup, (double)ru.ru_maxrss / 1024.0);
+			bench_vm_teardown(&b);
+		}
+	}
+	if (c.nsizes > 1)
+		for (int v = 0; v < NR_VARIANTS; v++)
+			if (c.variant_on[v])
+				print_fit(variant_names[v], fit_x[v], fit_y[v], fit_n[v]);
+	kvm_close(&sys);
+
+	int rc = 0;
+	if (c.json && result_write(&res, c.json, c.force, err, sizeof(err)) < 0) {
+		fprintf(stderr, "memslot-bench run: %s\n", err);
+		rc = 1;
+	}
+	result_free(&res);
+	return rc;
+}

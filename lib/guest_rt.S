@@ -1,0 +1,82 @@
+/* Guest runtime: entry loop, exception stubs and the basic workloads. Everything here is
+ * in the "msb_guest" section, copied whole to SYS_CODE_GPA, so only RIP-relative
+ * references are allowed. Runs at CPL3 (exception stubs at CPL0). */
+#include "guest_abi.h"
+
+	.section msb_guest, "ax"
+	.code64
+
+/* rdi = this vCPU's control page. Wait at PORT_SYNC, call ctl->fn(arg0..3, ctl),
+ * store its result, repeat. */
+	.globl guest_entry
+guest_entry:
+	mov	%rdi, %r15
+1:	mov	$GUEST_PORT_SYNC, %dx
+	out	%al, (%dx)
+	mov	CTL_FN(%r15), %rax
+	test	%rax, %rax
+	jz	1b
+	mov	CTL_ARG0(%r15), %rdi
+	mov	CTL_ARG1(%r15), %rsi
+	mov	CTL_ARG2(%r15), %rdx
+	mov	CTL_ARG3(%r15), %rcx
+	mov	%r15, %r8
+	call	*%rax
+	mov	%rax, CTL_RESULT(%r15)
+	incq	CTL_SEQ(%r15)
+	jmp	1b
+
+/* touch(seed, base, npages, stride): write seed + i to the first qword of each page. */
+	.globl guest_touch
+guest_touch:
+	xor	%eax, %eax
+	test	%rdx, %rdx
+	jz	2f
+1:	lea	(%rdi,%rax), %r9
+	mov	%r9, (%rsi)
+	add	%rcx, %rsi
+	inc	%rax
+	cmp	%rdx, %rax
+	jb	1b
+2:	ret
+
+/* read_sum(unused, base, npages, stride): sum of the first qword of each page. */
+	.globl guest_read_sum
+guest_read_sum:
+	xor	%eax, %eax
+	xor	%r9d, %r9d
+	test	%rdx, %rdx
+	jz	2f
+1:	add	(%rsi), %rax
+	add	%rcx, %rsi
+	inc	%r9
+	cmp	%rdx, %r9
+	jb	1b
+2:	ret
+
+/* Exception stubs, 16 bytes apart: stub for vector v is guest_exc_stubs + 16 * v.
+ * The CPU pushes an error code only for these vectors; the others push 0 to match. */
+	.balign 16
+	.globl guest_exc_stubs
+guest_exc_stubs:
+	.irp vec, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.balign 16
+	.if (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+	.else
+	pushq	$0
+	.endif
+	pushq	$\vec
+	jmp	exc_common
+	.endr
+
+/* CPL0, stack: vector, error code, RIP, CS, RFLAGS, RSP, SS. Report and stop. */
+exc_common:
+	mov	(%rsp), %r8
+	mov	8(%rsp), %r9
+	mov	16(%rsp), %r10
+	mov	%cr2, %r11
+	mov	$GUEST_PORT_EXCEPTION, %dx
+	out	%al, (%dx)
+1:	jmp	1b
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,149 @@
+/* Sample series and their summaries: order statistics first, because lab and
+ * host noise has heavy tails; the mean and stddev are reported, never compared. */
+#include "sample.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void series_init(struct series *s, const char *name, const char *unit)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = msb_strdup(name);
+	s->unit = msb_strdup(unit);
+}
+
+void series_add(struct series *s, double value)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 32;
+		s->v = msb_realloc(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n++] = value;
+}
+
+void series_free(struct series *s)
+{
+	free(s->name);
+	free(s->unit);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double percentile_sorted(const double *sorted, size_t n, double p)
+{
+	if (!n)
+		return NAN;
+	if (p <= 0)
+		return sorted[0];
+	if (p >= 100)
+		return sorted[n - 1];
+
+	/* Type 7: h = (n - 1) p, interpolate between the order statistics around h. */
+	double h = (double)(n - 1) * p / 100.0;
+	size_t lo = (size_t)floor(h);
+
+	if (lo + 1 >= n)
+		return sorted[n - 1];
+	return sorted[lo] + (h - (double)lo) * (sorted[lo + 1] - sorted[lo]);
+}
+
+int summarize(const double *v, size_t n, struct summary *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!n)
+		return -1;
+
+	/* Sort a copy: callers keep their samples in measurement order. */
+	double *s = msb_calloc(n, sizeof(*s));
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += s[i];
+	double mean = sum / (double)n;
+
+	/* Two passes: sum of squares around the mean does not cancel catastrophically. */
+	double ss = 0;
+	for (size_t i = 0; i < n; i++)
+		ss += (s[i] - mean) * (s[i] - mean);
+
+	out->n = n;
+	out->min = s[0];
+	out->max = s[n - 1];
+	out->mean = mean;
+	out->median = percentile_sorted(s, n, 50);
+	out->p90 = percentile_sorted(s, n, 90);
+	out->p99 = percentile_sorted(s, n, 99);
+	out->stddev = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
+	free(s);
+	return 0;
+}
+
+int linear_fit(const double *x, const double *y, size_t n, double *a, double *b, double *r2)
+{
+	if (n < 2)
+		return -1;
+
+	double mx = 0, my = 0;
+	for (size_t i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+
+	/* Centred sums, for the same reason as in summarize(). */
+	double sxx = 0, sxy = 0, syy = 0;
+	for (size_t i = 0; i < n; i++) {
+		double dx = x[i] - mx, dy = y[i] - my;
+
+		sxx += dx * dx;
+		sxy += dx * dy;
+		syy += dy * dy;
+	}
+	if (sxx == 0)
+		return -1;
+
+	double slope = sxy / sxx;
+
+	if (a)
+		*a = my - slope * mx;
+	if (b)
+		*b = slope;
+	/* Constant y is fitted exactly by a flat line: call that r2 = 1, not 0/0. */
+	if (r2)
+		*r2 = syy == 0 ? 1.0 : (sxy * sxy) / (sxx * syy);
+	return 0;
+}
+
+#define CLOCK_READS 1001
+
+double clock_overhead_ns(void)
+{
+	uint64_t t[CLOCK_READS];
+	double d[CLOCK_READS - 1];
+
+	for (size_t i = 0; i < CLOCK_READS; i++)
+		t[i] = now_ns();
+	for (size_t i = 0; i + 1 < CLOCK_READS; i++)
+		d[i] = (double)(t[i + 1] - t[i]);
+
+	struct summary sum;
+	summarize(d, CLOCK_READS - 1, &sum);
+	/* A clock coarser than its own cost reads the same value twice in a row:
+	 * then the average over the whole chain is the better estimate. */
+	if (sum.median == 0)
+		return (double)(t[CLOCK_READS - 1] - t[0]) / (CLOCK_READS - 1);
+	return sum.median;
+}

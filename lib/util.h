@@ -1,0 +1,34 @@
+/* Small helpers every part of memslot-bench uses: fatal errors, allocation, sizes. */
+#ifndef MSB_UTIL_H
+#define MSB_UTIL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define KIB (1ULL << 10)
+#define MIB (1ULL << 20)
+#define GIB (1ULL << 30)
+
+/* Print "memslot-bench: <message>" on stderr and exit(1). */
+__attribute__((noreturn, format(printf, 1, 2))) void msb_die(const char *fmt, ...);
+/* Same, with ": strerror(errno)" appended. */
+__attribute__((noreturn, format(printf, 1, 2))) void msb_die_errno(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void msb_warn(const char *fmt, ...);
+
+void *msb_calloc(size_t n, size_t size);
+void *msb_realloc(void *p, size_t n, size_t size);
+char *msb_strdup(const char *s);
+
+/* "4G", "512M", "4096", "2m" -> bytes (K/M/G/T are powers of 1024). false on bad input. */
+bool parse_size(const char *s, uint64_t *out);
+/* Unsigned decimal with bounds; false on junk, overflow or out of range. */
+bool parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* Format bytes as "1G", "2M", "4K" or plain bytes when not a whole unit. */
+void format_size(uint64_t bytes, char *buf, size_t len);
+
+uint64_t now_ns(void); /* CLOCK_MONOTONIC */
+/* Read a small sysfs/proc file into buf, trailing newline stripped; false if unreadable. */
+bool read_text_file(const char *path, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,121 @@
+#!/bin/sh
+# lab-init.sh: /init of the lab initramfs built by lab.sh. Runs under busybox
+# ash in the guest (so plain POSIX sh, not bash). It loads virtio/9p and KVM
+# modules, mounts the host's root read-only over 9p, then runs the command
+# that lab.sh wrote to the per-run share (/ctl here, /run/memslot-bench in the
+# command's view) and records its exit status there for lab.sh to pick up.
+# Anything going wrong ends in a marker file (when /ctl is up) and poweroff:
+# an init that exits would panic the kernel and hide the reason.
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+umask 022
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+CTL_UP=0
+
+halt() {
+    sync
+    poweroff -f
+    sleep 10 # poweroff -f returns only if it failed; do not let init exit
+}
+
+# fail MARKER MESSAGE: tell lab.sh (marker in /ctl, line on the console).
+fail() {
+    echo "lab-init: $2" >/dev/console
+    if [ "$CTL_UP" = 1 ]; then
+        printf '%s\n' "$2" >"/ctl/$1"
+    fi
+    halt
+}
+
+# load_list FILE [MODNAME OPTS]: insmod "name file" lines in order; OPTS go to
+# the module called MODNAME (e.g. kvm_amd npt=0).
+load_list() {
+    [ -f "$1" ] || return 0
+    while read -r name file; do
+        opts=
+        [ "$name" = "${2:-}" ] && opts=${3:-}
+        # shellcheck disable=SC2086 # opts is a word list on purpose
+        insmod "/lib/modules/$file" $opts 2>/tmp/insmod.err ||
+            fail init-failed "insmod $name $opts failed: $(cat /tmp/insmod.err)"
+    done <"$1"
+}
+
+load_list /mods/base.list
+
+mkdir -p /ctl /newroot
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 msbrun /ctl ||
+    fail init-failed "cannot mount the run share (9p)"
+CTL_UP=1
+# lab.conf sets LAB_KVM_MOD, LAB_KVM_OPTS, LAB_OUT, LAB_CWD.
+# shellcheck disable=SC1091 # written by lab.sh at run time
+. /ctl/lab.conf
+
+load_list "/mods/$LAB_KVM_MOD.list" "$LAB_KVM_MOD" "$LAB_KVM_OPTS"
+if [ ! -c /dev/kvm ]; then
+    # Keep the kernel's own words on why (e.g. "kvm_amd: SVM not supported").
+    reason=$(dmesg | grep -iE 'kvm|svm|vmx|ccp|sev|npt' | tail -n 3 | sed 's/^\[[ 0-9.]*\] //' | tr '\n' ';')
+    fail kvm-failed "${reason:-no /dev/kvm after loading $LAB_KVM_MOD}"
+fi
+
+# cache=loose: the host root is read-only for us and not expected to change
+# during a run, so caching metadata makes exec and path lookups much cheaper.
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostroot /newroot ||
+    fail init-failed "cannot mount the host root (9p)"
+
+R=/newroot
+mount -t proc proc $R/proc
+mount -t sysfs sysfs $R/sys
+mount -t devtmpfs devtmpfs $R/dev
+mkdir -p $R/dev/pts $R/dev/shm 2>/dev/null
+mount -t devpts devpts $R/dev/pts 2>/dev/null
+mount -t tmpfs tmpfs $R/dev/shm
+mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
+mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
+
+# tmpfs over /tmp and /run hides the host's; if the command's cwd lives there
+# (a build tree under /tmp), carry the read-only view of it across.
+under() { case "$1/" in "$2"/*) return 0 ;; esac; return 1; }
+for d in /tmp /run; do
+    hold=
+    if under "$LAB_CWD" "$d" && ! under "$LAB_CWD" "$LAB_OUT"; then
+        hold=/hold$d
+        mkdir -p "$hold"
+        mount -o bind "$R$LAB_CWD" "$hold" || hold=
+    fi
+    mount -t tmpfs -o mode=1777 tmpfs "$R$d"
+    if [ -n "$hold" ]; then
+        mkdir -p "$R$LAB_CWD"
+        mount -o move "$hold" "$R$LAB_CWD"
+    fi
+done
+mkdir -p $R/run/memslot-bench
+mount -o bind /ctl $R/run/memslot-bench
+
+if [ -n "$LAB_OUT" ]; then
+    mkdir -p "$R$LAB_OUT" 2>/dev/null
+    mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 msbout "$R$LAB_OUT" ||
+        fail init-failed "cannot mount the --out share at $LAB_OUT"
+fi
+
+# The command's stdout/stderr: virtio-serial ports named by lab.sh.
+outdev="" errdev=""
+for p in /sys/class/virtio-ports/*; do
+    [ -f "$p/name" ] || continue
+    case $(cat "$p/name") in
+    msb.stdout) outdev=/dev/${p##*/} ;;
+    msb.stderr) errdev=/dev/${p##*/} ;;
+    esac
+done
+{ [ -c "$outdev" ] && [ -c "$errdev" ]; } || fail init-failed "virtio-serial ports msb.stdout/msb.stderr not found"
+
+# A clean environment; cmd.sh (written by lab.sh) exports the lab's variables,
+# changes to the host's cwd and execs the command with the host's /bin/sh.
+env -i chroot $R /bin/sh /run/memslot-bench/cmd.sh </dev/null >"$R$outdev" 2>"$R$errdev"
+echo $? >/ctl/status.tmp
+mv /ctl/status.tmp /ctl/status
+halt

@@ -1,0 +1,202 @@
+/* Unit test for lib/sample: summaries and fits against values worked out by hand
+ * (and cross-checked with numpy's percentile, whose default is type 7). */
+#include "check.h"
+#include "sample.h"
+
+#include <math.h>
+#include <string.h>
+
+#define CHECK_NEAR(a, b, tol) do { double a_ = (a), b_ = (b); \
+	if (!(fabs(a_ - b_) <= (tol))) { \
+		fprintf(stderr, "%s:%d: %s ~= %s failed: %.17g != %.17g\n", \
+			__FILE__, __LINE__, #a, #b, a_, b_); check_failures++; } } while (0)
+#define EPS 1e-12
+
+static void test_one_to_ten(void)
+{
+	const double v[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	struct summary s;
+
+	CHECK_EQ_INT(summarize(v, 10, &s), 0);
+	CHECK_EQ_INT(s.n, 10);
+	CHECK_NEAR(s.min, 1, 0);
+	CHECK_NEAR(s.max, 10, 0);
+	CHECK_NEAR(s.median, 5.5, EPS);
+	CHECK_NEAR(s.mean, 5.5, EPS);
+	/* h = 9 * 0.9 = 8.1: 9 + 0.1 * (10 - 9) */
+	CHECK_NEAR(s.p90, 9.1, EPS);
+	/* h = 9 * 0.99 = 8.91 */
+	CHECK_NEAR(s.p99, 9.91, EPS);
+	/* sqrt(82.5 / 9) */
+	CHECK_NEAR(s.stddev, 3.0276503540974917, EPS);
+}
+
+static void test_single(void)
+{
+	const double v[] = { 42.5 };
+	struct summary s;
+
+	CHECK_EQ_INT(summarize(v, 1, &s), 0);
+	CHECK_EQ_INT(s.n, 1);
+	CHECK_NEAR(s.min, 42.5, 0);
+	CHECK_NEAR(s.median, 42.5, 0);
+	CHECK_NEAR(s.mean, 42.5, 0);
+	CHECK_NEAR(s.p90, 42.5, 0);
+	CHECK_NEAR(s.p99, 42.5, 0);
+	CHECK_NEAR(s.max, 42.5, 0);
+	CHECK_NEAR(s.stddev, 0, 0);
+}
+
+static void test_odd_unsorted(void)
+{
+	double v[] = { 3, 1, 2 };
+	struct summary s;
+
+	CHECK_EQ_INT(summarize(v, 3, &s), 0);
+	CHECK_NEAR(s.min, 1, 0);
+	CHECK_NEAR(s.max, 3, 0);
+	CHECK_NEAR(s.median, 2, EPS);
+	CHECK_NEAR(s.mean, 2, EPS);
+	CHECK_NEAR(s.p90, 2.8, EPS);  /* h = 1.8 */
+	CHECK_NEAR(s.p99, 2.98, EPS); /* h = 1.98 */
+	CHECK_NEAR(s.stddev, 1, EPS); /* sqrt((1 + 0 + 1) / 2) */
+	/* The caller's array keeps measurement order. */
+	CHECK(v[0] == 3 && v[1] == 1 && v[2] == 2);
+}
+
+static void test_even(void)
+{
+	const double v[] = { 4, 1, 3, 2 };
+	struct summary s;
+
+	CHECK_EQ_INT(summarize(v, 4, &s), 0);
+	CHECK_NEAR(s.median, 2.5, EPS);
+	CHECK_NEAR(s.mean, 2.5, EPS);
+	CHECK_NEAR(s.p90, 3.7, EPS);  /* h = 2.7 */
+	CHECK_NEAR(s.p99, 3.97, EPS); /* h = 2.97 */
+	CHECK_NEAR(s.stddev, 1.2909944487358056, EPS); /* sqrt(5 / 3) */
+}
+
+static void test_heavy_tail(void)
+{
+	/* The lab's shape: one outlier moves the mean, not the median. */
+	const double v[] = { 1, 1, 100, 1, 1 };
+	struct summary s;
+
+	CHECK_EQ_INT(summarize(v, 5, &s), 0);
+	CHECK_NEAR(s.median, 1, 0);
+	CHECK_NEAR(s.mean, 20.8, EPS);
+	CHECK_NEAR(s.p90, 60.4, EPS); /* h = 3.6: 1 + 0.6 * 99 */
+	CHECK_NEAR(s.max, 100, 0);
+}
+
+static void test_empty(void)
+{
+	struct summary s;
+	double v = 1;
+
+	CHECK_EQ_INT(summarize(&v, 0, &s), -1);
+	CHECK_EQ_INT(s.n, 0);
+}
+
+static void test_percentile(void)
+{
+	const double v[] = { 1, 2, 3, 4 };
+
+	CHECK_NEAR(percentile_sorted(v, 4, 0), 1, 0);
+	CHECK_NEAR(percentile_sorted(v, 4, 100), 4, 0);
+	CHECK_NEAR(percentile_sorted(v, 4, -5), 1, 0);
+	CHECK_NEAR(percentile_sorted(v, 4, 150), 4, 0);
+	CHECK_NEAR(percentile_sorted(v, 4, 25), 1.75, EPS); /* numpy: 1.75 */
+	CHECK_NEAR(percentile_sorted(v, 4, 50), 2.5, EPS);
+	CHECK_NEAR(percentile_sorted(v, 4, 75), 3.25, EPS);
+	CHECK_NEAR(percentile_sorted(v, 1, 37), 1, 0);
+	CHECK(isnan(percentile_sorted(v, 0, 50)));
+}
+
+static void test_fit_exact(void)
+{
+	double x[10], y[10], a = 0, b = 0, r2 = 0;
+
+	for (int i = 0; i < 10; i++) {
+		x[i] = i;
+		y[i] = 3 + 2 * i;
+	}
+	CHECK_EQ_INT(linear_fit(x, y, 10, &a, &b, &r2), 0);
+	CHECK_NEAR(a, 3, EPS);
+	CHECK_NEAR(b, 2, EPS);
+	CHECK_NEAR(r2, 1, EPS);
+	/* Any output may be left out. */
+	CHECK_EQ_INT(linear_fit(x, y, 10, NULL, &b, NULL), 0);
+	CHECK_NEAR(b, 2, EPS);
+}
+
+static void test_fit_anscombe(void)
+{
+	/* Anscombe (1973), set I: y = 3.00 + 0.500 x, r2 = 0.67 (0.6665 to four places). */
+	const double x[] = { 10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5 };
+	const double y[] = { 8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68 };
+	double a, b, r2;
+
+	CHECK_EQ_INT(linear_fit(x, y, 11, &a, &b, &r2), 0);
+	CHECK_NEAR(a, 3.0001, 5e-5);
+	CHECK_NEAR(b, 0.5001, 5e-5);
+	CHECK_NEAR(r2, 0.6665, 5e-5);
+}
+
+static void test_fit_degenerate(void)
+{
+	const double x[] = { 2, 2, 2 }, y[] = { 1, 2, 3 }, xs[] = { 1, 2, 3 }, c[] = { 5, 5, 5 };
+	double a = 0, b = 0, r2 = 0;
+
+	CHECK_EQ_INT(linear_fit(x, y, 1, &a, &b, &r2), -1);
+	CHECK_EQ_INT(linear_fit(x, y, 3, &a, &b, &r2), -1); /* vertical line */
+	CHECK_EQ_INT(linear_fit(xs, c, 3, &a, &b, &r2), 0); /* flat line, fitted exactly */
+	CHECK_NEAR(a, 5, EPS);
+	CHECK_NEAR(b, 0, EPS);
+	CHECK_NEAR(r2, 1, 0);
+}
+
+static void test_series(void)
+{
+	struct series s;
+
+	series_init(&s, "delete_ns", "ns");
+	CHECK(!strcmp(s.name, "delete_ns"));
+	CHECK(!strcmp(s.unit, "ns"));
+	CHECK_EQ_INT(s.n, 0);
+	for (int i = 0; i < 1000; i++)
+		series_add(&s, i * 0.5);
+	CHECK_EQ_INT(s.n, 1000);
+	CHECK(s.cap >= s.n);
+	CHECK_NEAR(s.v[0], 0, 0);
+	CHECK_NEAR(s.v[999], 499.5, 0);
+	series_free(&s);
+	CHECK(s.v == NULL && s.name == NULL && s.unit == NULL && s.n == 0);
+}
+
+static void test_clock(void)
+{
+	double o = clock_overhead_ns();
+
+	printf("clock_gettime overhead: %.1f ns\n", o);
+	CHECK(o > 0);
+	CHECK(o < 1e6);
+}
+
+int main(void)
+{
+	test_one_to_ten();
+	test_single();
+	test_odd_unsorted();
+	test_even();
+	test_heavy_tail();
+	test_empty();
+	test_percentile();
+	test_fit_exact();
+	test_fit_anscombe();
+	test_fit_degenerate();
+	test_series();
+	test_clock();
+	CHECK_DONE();
+}
