@@ -220,17 +220,28 @@ int cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
 		al += (size_t)snprintf(about + al, sizeof(about) - al, "\n  %-7s %s", scenarios[i]->name,
 				       scenarios[i]->help);
+	/* `run delete --reps 5` and `run --reps 5 delete` both work: take a leading
+	 * scenario name out before option parsing. */
+	const char *name = NULL;
+	if (argc > 1 && argv[1][0] != '-') {
+		name = argv[1];
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts), "run SCENARIO [OPTIONS]", about);
-	if (first >= argc)
+	if (!name && first < argc)
+		name = argv[first++];
+	if (!name)
 		usage_error("missing SCENARIO (delete, move or flags)%s", "");
-	if (first + 1 < argc)
-		usage_error("unexpected argument '%s'", argv[first + 1]);
+	if (first < argc)
+		usage_error("unexpected argument '%s'", argv[first]);
 	const struct scenario *sc = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
-		if (!strcmp(argv[first], scenarios[i]->name))
+		if (!strcmp(name, scenarios[i]->name))
 			sc = scenarios[i];
 	if (!sc)
-		usage_error("unknown scenario '%s' (delete, move or flags)", argv[first]);
+		usage_error("unknown scenario '%s' (delete, move or flags)", name);
 	c.o.page_size = page;
 	c.o.backing = backing == 0 ? BACKING_ANON : backing == 1 ? BACKING_MEMFD : BACKING_THP;
 	c.o.vcpu_mode = mode;
@@ -240,8 +251,18 @@ int cmd_run(int argc, char **argv)
 	kvm_open(&sys);
 	parse_lists(&c, &sys);
 	check_combination(&c);
-	if (c.json && strcmp(c.json, "-") && !c.force && access(c.json, F_OK) == 0)
-		usage_error("%s exists (use --force to overwrite)", c.json);
+	if (c.json && strcmp(c.json, "-")) {
+		if (!c.force && access(c.json, F_OK) == 0)
+			usage_error("%s exists (use --force to overwrite)", c.json);
+		/* Fail now, not after minutes of measuring. */
+		char *dir = msb_strdup(c.json), *slash = strrchr(dir, '/');
+		if (slash)
+			*(slash == dir ? slash + 1 : slash) = '\0';
+		if (access(slash ? dir : ".", W_OK) != 0)
+			usage_error("cannot write the result file %s: its directory is missing or "
+				    "not writable", c.json);
+		free(dir);
+	}
 
 	struct host_env host;
 	struct kvm_env kenv;

@@ -144,10 +144,10 @@ void opts_print_help(FILE *f, const struct opt *opts, size_t n)
 				 *mv ? " " : "", mv);
 		else
 			snprintf(left, sizeof(left), "    --%s%s%s", o->name, *mv ? " " : "", mv);
-		fprintf(f, "  %-28s %s", left, o->help);
+		fprintf(f, "  %-32s %s", left, o->help);
 		if (o->def)
 			fprintf(f, " (default: %s)", o->def);
 		fputc('\n', f);
 	}
-	fprintf(f, "  %-28s %s\n", "-h, --help", "show this help");
+	fprintf(f, "  %-32s %s\n", "-h, --help", "show this help");
 }

@@ -179,16 +179,18 @@ qemu_version=$("$QEMU" --version | sed -n '1s/^QEMU emulator version \([^ ]*\).*
 
 # ---- initramfs (cached per kernel + module set + init script) ----------------------
 cache_root=$(lk_cache_root)
-norm() { local n=${1##*/}; n=${n%%.ko*}; echo "${n//-/_}"; }
 
 declare -A MODPATH=() BUILTIN=() SEEN=()
+# One awk pass, not a fork per module: there are thousands.
+mod_names() { awk -F/ '{ n = $NF; sub(/\.ko.*$/, "", n); gsub(/-/, "_", n); print n "\t" $0 }'; }
 mod_index() {
-    local f
+    local n f
     [[ -n $moddir ]] || return 0
     if [[ -f $moddir/modules.builtin ]]; then
-        while read -r f; do BUILTIN[$(norm "$f")]=1; done <"$moddir/modules.builtin"
+        while IFS=$'\t' read -r n f; do BUILTIN[$n]=1; done < <(mod_names <"$moddir/modules.builtin")
     fi
-    while IFS= read -r f; do MODPATH[$(norm "$f")]=$f; done < <(find "$moddir" -name '*.ko' -o -name '*.ko.[xgz]z' -o -name '*.ko.zst')
+    while IFS=$'\t' read -r n f; do MODPATH[$n]=$f; done < <(
+        find "$moddir" -name '*.ko' -o -name '*.ko.[xgz]z' -o -name '*.ko.zst' | mod_names)
 }
 
 # stage_mod NAME LIST: append NAME after its dependencies to LIST, putting

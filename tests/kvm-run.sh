@@ -23,7 +23,7 @@ echo "kvm-run: $why; running in the QEMU lab (kernel $kernel, mmu ${MSB_LAB_MMU:
 export MSB_LAB_PATH="$top_builddir/bench${MSB_LAB_PATH:+:$MSB_LAB_PATH}"
 rc=0
 "$top_srcdir/scripts/lab.sh" --kernel "$kernel" --mmu "${MSB_LAB_MMU:-shadow}" \
-	${MSB_LAB_ARGS:-} -- "$@" || rc=$?
+	${MSB_LAB_ARGS:-} -- env top_srcdir="$top_srcdir" top_builddir="$top_builddir" "$@" || rc=$?
 if [[ $rc == 3 ]]; then
 	echo "SKIP: $why and the lab could not start (see above)"
 	exit 77
