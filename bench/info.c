@@ -91,7 +91,9 @@ static json_object *kvm_facts_json(const struct kvm_facts *f)
 		if (!(f->quirks & (1 << b)))
 			continue;
 		const char *n = kvm_quirk_name(b);
-		json_object_array_add(q, json_object_new_string(n ? n : "unknown"));
+		char bit[16];
+		snprintf(bit, sizeof(bit), "bit%u", b);
+		json_object_array_add(q, json_object_new_string(n ? n : bit));
 	}
 	json_object_object_add(o, "quirks", q);
 	json_object_object_add(o, "slot_zap_all_quirk",
@@ -158,7 +160,7 @@ static void print_kvm(const struct kvm_env *k, const struct kvm_facts *f)
 	printf("quirks:       0x%x", f->quirks > 0 ? f->quirks : 0);
 	for (unsigned b = 0; f->quirks > 0 && b < 32; b++)
 		if (f->quirks & (1 << b))
-			printf(" %s", kvm_quirk_name(b) ? kvm_quirk_name(b) : "unknown");
+			kvm_quirk_name(b) ? printf(" %s", kvm_quirk_name(b)) : printf(" bit%u", b);
 	putchar('\n');
 	printf("slot_zap_all: %s\n", f->slot_zap_all == 1 ? "supported (zap-slot variant available)" :
 	       f->slot_zap_all == 0 ? "not supported (kernel before 6.12: every DELETE/MOVE zaps all)" :

@@ -32,20 +32,29 @@ fail() {
     halt
 }
 
-# load_list FILE [MODNAME OPTS]: insmod "name file" lines in order; OPTS go to
-# the module called MODNAME (e.g. kvm_amd npt=0).
+# Kernel's own words on why KVM is missing (e.g. "kvm_amd: SVM not supported").
+kvm_reason() {
+    dmesg | sed 's/^\[[ 0-9.]*\] //' | grep -iE 'kvm|svm|vmx|ccp|sev|npt' | uniq | tail -n 2 |
+        tr '\n' ';' | sed 's/;$//'
+}
+
+# load_list FILE MARKER [MODNAME OPTS]: insmod "name file" lines in order; OPTS
+# go to the module called MODNAME (e.g. kvm_amd npt=0); failure -> MARKER.
 load_list() {
     [ -f "$1" ] || return 0
     while read -r name file; do
         opts=
-        [ "$name" = "${2:-}" ] && opts=${3:-}
+        [ "$name" = "${3:-}" ] && opts=${4:-}
         # shellcheck disable=SC2086 # opts is a word list on purpose
-        insmod "/lib/modules/$file" $opts 2>/tmp/insmod.err ||
-            fail init-failed "insmod $name $opts failed: $(cat /tmp/insmod.err)"
+        if ! insmod "/lib/modules/$file" $opts 2>/tmp/insmod.err; then
+            why="insmod $name $opts: $(cat /tmp/insmod.err)"
+            [ "$2" = kvm-failed ] && why="$why; $(kvm_reason)"
+            fail "$2" "$why"
+        fi
     done <"$1"
 }
 
-load_list /mods/base.list
+load_list /mods/base.list init-failed
 
 mkdir -p /ctl /newroot
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 msbrun /ctl ||
@@ -55,10 +64,9 @@ CTL_UP=1
 # shellcheck disable=SC1091 # written by lab.sh at run time
 . /ctl/lab.conf
 
-load_list "/mods/$LAB_KVM_MOD.list" "$LAB_KVM_MOD" "$LAB_KVM_OPTS"
+load_list "/mods/$LAB_KVM_MOD.list" kvm-failed "$LAB_KVM_MOD" "$LAB_KVM_OPTS"
 if [ ! -c /dev/kvm ]; then
-    # Keep the kernel's own words on why (e.g. "kvm_amd: SVM not supported").
-    reason=$(dmesg | grep -iE 'kvm|svm|vmx|ccp|sev|npt' | tail -n 3 | sed 's/^\[[ 0-9.]*\] //' | tr '\n' ';')
+    reason=$(kvm_reason)
     fail kvm-failed "${reason:-no /dev/kvm after loading $LAB_KVM_MOD}"
 fi
 

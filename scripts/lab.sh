@@ -42,6 +42,7 @@ Options:
 
 Environment:
   MSB_LAB_PATH   colon list put in front of the guest's PATH
+  MSB_LAB_QEMU_CPU  override the QEMU -cpu model (for testing failure paths)
   MSB_*, ASAN_OPTIONS, UBSAN_OPTIONS, TERM are passed into the guest.
   In the guest: MSB_LAB=1, MSB_LAB_QEMU_VERSION, MSB_LAB_ACCEL, MSB_LAB_CPU,
   MSB_LAB_MMU, MSB_LAB_NODES, MSB_LAB_CPUS, MSB_LAB_MEM, MSB_LAB_KERNEL,
@@ -170,6 +171,8 @@ if [[ -c /dev/kvm && -w /dev/kvm ]] && nested_ok && grep -qwE 'svm|vmx' /proc/cp
     accel=kvm cpu_model=host
     grep -qw vmx /proc/cpuinfo && kvm_mod=kvm_intel
 fi
+# For tests of the failure path (e.g. EPYC-Rome,-svm); not a user option.
+cpu_model=${MSB_LAB_QEMU_CPU:-$cpu_model}
 if [[ $kvm_mod == kvm_amd ]]; then
     kvm_opts="npt=$([[ $mmu == tdp ]] && echo 1 || echo 0)"
 else
