@@ -42,6 +42,7 @@ Options:
 
 Environment:
   MSB_LAB_PATH   colon list put in front of the guest's PATH
+  MSB_LAB_QEMU   QEMU binary (default qemu-system-x86_64)
   MSB_LAB_QEMU_CPU  override the QEMU -cpu model (for testing failure paths)
   MSB_*, ASAN_OPTIONS, UBSAN_OPTIONS, TERM are passed into the guest.
   In the guest: MSB_LAB=1, MSB_LAB_QEMU_VERSION, MSB_LAB_ACCEL, MSB_LAB_CPU,
@@ -68,7 +69,7 @@ die() { # CODE MESSAGE
 # ---- options ---------------------------------------------------------------
 kernel=6.12 modules=none mmu=shadow cpus=2 mem=2G nodes=1 out=$PWD timeout=600
 keep_log='' verbose=0 check=0
-need_arg() { [[ $# -ge 2 ]] || die 2 "option $1 needs a value"; }
+need_arg() { [[ $# -ge 2 && $2 != -- ]] || die 2 "option $1 needs a value"; }
 while [[ $# -gt 0 ]]; do
     case $1 in
     --kernel) need_arg "$@"; kernel=$2; shift 2 ;;
@@ -91,7 +92,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 # ---- can the lab run here? ---------------------------------------------------
-QEMU=qemu-system-x86_64
+QEMU=${MSB_LAB_QEMU:-qemu-system-x86_64}
 BUSYBOX=/bin/busybox
 lab_check() {
     command -v "$QEMU" >/dev/null || die 3 "$QEMU not found (apt-get install qemu-system-x86)"
@@ -259,7 +260,13 @@ build_initramfs() {
 initramfs=$(build_initramfs)
 
 # ---- per-run files -----------------------------------------------------------
+# Sweep run dirs of lab.sh runs that were SIGKILLed (no trap ran).
+for d in "${TMPDIR:-/tmp}"/msb-lab.*; do
+    [[ -f $d/pid && -O $d ]] || continue
+    kill -0 "$(cat "$d/pid")" 2>/dev/null || rm -rf "$d"
+done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/msb-lab.XXXXXX")
+echo $$ >"$tmp/pid"
 share=$tmp/share # 9p tag msbrun; /run/memslot-bench in the guest
 mkdir "$share"
 qemu_pid='' watch_pid='' reader_pids=()
@@ -360,6 +367,10 @@ mapfile -t fs_args < <(share9p fsroot / hostroot ro; share9p fsout "$out" msbout
 accel_note=$([[ $accel == tcg ]] && echo "emulated $cpu_model" || echo "host CPU, nested")
 echo "lab: kernel $kver, accel $accel ($accel_note), mmu $mmu, $cpus cpus, $mem, $nodes node(s)" >&2
 
+# Quiet unless -v: every console line costs boot time under TCG.
+klog="quiet loglevel=3"
+[[ $verbose == 0 ]] || klog="loglevel=7"
+
 # setpriv --pdeathsig: QEMU dies with lab.sh even if lab.sh is SIGKILLed.
 pdeath=()
 command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
@@ -367,7 +378,7 @@ command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
     -no-reboot -machine pc -accel "$accel" -cpu "$cpu_model" -smp "$cpus" -m "${mem_mib}M" \
     "${numa[@]}" \
     -kernel "$vmlinuz" -initrd "$initramfs" \
-    -append "console=ttyS0 quiet loglevel=3 panic=-1" \
+    -append "console=ttyS0 $klog panic=-1" \
     -chardev "file,id=con,path=$tmp/console,append=on" -serial chardev:con \
     -chardev "file,id=out,path=$tmp/stdout,append=on" \
     -chardev "file,id=err,path=$tmp/stderr,append=on" \
@@ -378,20 +389,22 @@ command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
     </dev/null 2>"$tmp/qemu.err" &
 qemu_pid=$!
 
-# Wait in the background so a signal to lab.sh interrupts `wait` at once.
-timeout "$timeout" tail --pid="$qemu_pid" -s 0.1 -f /dev/null &
+# A sleeper as the timer: `wait -n` returns when QEMU or the timer ends, and a
+# signal to lab.sh interrupts it at once (the traps then clean up).
+"${pdeath[@]}" sleep "$timeout" &
 watch_pid=$!
-watch_rc=0
-wait "$watch_pid" || watch_rc=$?
-watch_pid=''
-if ((watch_rc == 124)); then
+done_pid='' qemu_rc=0
+wait -n -p done_pid "$qemu_pid" "$watch_pid" || qemu_rc=$?
+if [[ $done_pid == "$watch_pid" ]]; then
+    watch_pid=''
     kill -KILL "$qemu_pid" 2>/dev/null || true
     wait "$qemu_pid" 2>/dev/null || true
     qemu_pid=''
     die 124 "guest did not finish within $timeout s (killed)"
 fi
-qemu_rc=0
-wait "$qemu_pid" || qemu_rc=$?
+kill "$watch_pid" 2>/dev/null || true
+wait "$watch_pid" 2>/dev/null || true
+watch_pid=''
 qemu_pid=''
 # Release readers still blocked opening a FIFO QEMU never opened (it failed
 # early): an O_RDWR open never blocks, and closing it gives them EOF.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install missing deps, build, run the default suite and write
+# Install missing deps, build, run the default suite (scripts/suite.sh) and write
 # results/<host>-<kernel>-<date>/. Where /dev/kvm is missing the suite runs in the QEMU
-# lab (Debian 6.12, shadow MMU) and says so.
+# lab (Debian 6.12, shadow MMU; MSB_LAB_KERNEL picks another) and says so.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/deps.sh
@@ -9,21 +9,23 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 msb_install_deps
 msb_build "$src"
 build=${MSB_BUILD_DIR:-$src/build}
-bin=$build/bench/memslot-bench
+export MSB_BIN=$build/bench/memslot-bench
+host=$(hostname -s 2>/dev/null || echo host)
 
 if [[ ${MSB_LAB:-0} != 1 && -r /dev/kvm && -w /dev/kvm ]]; then
-	where=native
-	kernel=$(uname -r)
-	in_env() { "$@"; }
+	out=$src/results/$host-$(uname -r)-$(date +%Y%m%d-%H%M%S)
+	echo "run.sh: native KVM on $(uname -r); results in $out" >&2
+	"$src/scripts/suite.sh" "$out"
 else
-	where=lab
 	kernel=${MSB_LAB_KERNEL:-6.12}
-	echo "run.sh: no usable /dev/kvm here: running the suite in the QEMU lab (kernel $kernel);" \
-		"its times are emulated, not hardware latency" >&2
-	in_env() { MSB_LAB_PATH=$build/bench "$src/scripts/lab.sh" --kernel "$kernel" --out "$out" -- "$@"; }
+	mapfile -t kp < <("$src/scripts/lab-kernel.sh" path "$kernel")
+	release=$(basename "${kp[1]}")
+	out=$src/results/$host-lab-$release-$(date +%Y%m%d-%H%M%S)
+	echo "run.sh: no usable /dev/kvm here: the suite runs in the QEMU lab (kernel $release);" \
+		"its times are emulated, not hardware latency. Results in $out" >&2
+	mkdir -p "$out"
+	# 1 GiB of guest memory needs ~1.3 GiB in the lab VM (memfd, page tables, KVM's own).
+	"$src/scripts/lab.sh" --kernel "$kernel" --mem 3G --out "$out" --timeout 3000 -- \
+		"$src/scripts/suite.sh" "$out"
 fi
-out=$src/results/$(hostname -s)-$where-$kernel-$(date +%Y%m%d-%H%M%S)
-mkdir -p "$out"
-in_env memslot-bench info --json > "$out/info.json"
-in_env memslot-bench info | tee "$out/info.txt"
 echo "run.sh: results in $out"
