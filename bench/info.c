@@ -1,5 +1,6 @@
 /* memslot-bench info: everything that decides what a measurement means. */
 #include "config.h"
+#include "msb-git-rev.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,5 +1,6 @@
 /* memslot-bench: what a KVM memslot update really costs on x86. */
 #include "config.h"
+#include "msb-git-rev.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,6 +3,7 @@
  * crash or a full disk never leaves half a file, and never over a file by accident. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
+#include "msb-git-rev.h"
 #endif
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* asprintf(), syscall() */

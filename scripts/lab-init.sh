@@ -76,6 +76,8 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,cache=loose,ro hostroo
     fail init-failed "cannot mount the host root (9p)"
 
 R=/newroot
+# Results name the host they ran on: the lab is "<host>-lab".
+hostname "${LAB_HOSTNAME:-lab}" 2>/dev/null
 mount -t proc proc $R/proc
 mount -t sysfs sysfs $R/sys
 mount -t devtmpfs devtmpfs $R/dev
@@ -85,10 +87,14 @@ mount -t tmpfs tmpfs $R/dev/shm
 mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
 
-# tmpfs over /tmp and /run hides the host's; if the command's cwd lives there
-# (a build tree under /tmp), carry the read-only view of it across.
+# The host's /tmp, writable: build trees and clones often live there (CI), and a
+# test may hand the guest any path under it.
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 msbtmp $R/tmp ||
+    fail init-failed "cannot mount the host's /tmp (9p)"
+# tmpfs over /run hides the host's; if the command's cwd lives there, carry the
+# read-only view of it across.
 under() { case "$1/" in "$2"/*) return 0 ;; esac; return 1; }
-for d in /tmp /run; do
+for d in /run; do
     hold=
     if under "$LAB_CWD" "$d" && ! under "$LAB_CWD" "$LAB_OUT"; then
         hold=/hold$d

@@ -293,6 +293,7 @@ q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
     echo "LAB_KVM_OPTS=$(q "$kvm_opts")"
     echo "LAB_OUT=$(q "$out")"
     echo "LAB_CWD=$(q "$cwd")"
+    echo "LAB_HOSTNAME=$(q "$(hostname -s 2>/dev/null || echo host)-lab")"
 } >"$share/lab.conf"
 
 mem_h=$mem
@@ -362,7 +363,8 @@ share9p() { # ID PATH TAG [ro]
     printf '%s\n' -fsdev "local,id=$1,path=$2,security_model=none,multidevs=remap${4:+,readonly=on}" \
         -device "virtio-9p-pci,fsdev=$1,mount_tag=$3"
 }
-mapfile -t fs_args < <(share9p fsroot / hostroot ro; share9p fsout "$out" msbout; share9p fsrun "$share" msbrun)
+mapfile -t fs_args < <(share9p fsroot / hostroot ro; share9p fsout "$out" msbout; share9p fsrun "$share" msbrun
+    share9p fstmp /tmp msbtmp)
 
 accel_note=$([[ $accel == tcg ]] && echo "emulated $cpu_model" || echo "host CPU, nested")
 echo "lab: kernel $kver, accel $accel ($accel_note), mmu $mmu, $cpus cpus, $mem, $nodes node(s)" >&2

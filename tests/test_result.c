@@ -1,7 +1,8 @@
 /* Unit test for lib/result: write, read back, refuse to overwrite, leave no temporary
  * files, and reject broken files with a message naming the file and the problem. */
 #ifdef HAVE_CONFIG_H
-#include "config.h" /* PACKAGE_VERSION, MSB_GIT_REV: what the file must carry */
+#include "config.h" /* PACKAGE_VERSION: what the file must carry */
+#include "msb-git-rev.h"
 #endif
 #include "check.h"
 #include "result.h"
