@@ -72,6 +72,22 @@ static void probe_kvm(struct kvm_sys *sys, struct kvm_facts *f)
 	vm_close(&vm);
 }
 
+/* Name of quirk bit b if the kernel has it, "" if not; false past the last bit. */
+static bool quirk_label(const struct kvm_facts *f, unsigned b, char *buf, size_t len)
+{
+	if (b >= 32)
+		return false;
+	buf[0] = '\0';
+	if (f->quirks > 0 && ((unsigned)f->quirks & (1u << b))) {
+		const char *n = kvm_quirk_name(b);
+		if (n)
+			snprintf(buf, len, "%s", n);
+		else
+			snprintf(buf, len, "bit%u", b);
+	}
+	return true;
+}
+
 static json_object *stats_names_json(const struct kvm_stats *st)
 {
 	json_object *a = json_object_new_array();
@@ -88,14 +104,10 @@ static json_object *kvm_facts_json(const struct kvm_facts *f)
 	json_object_object_add(o, "max_vcpus", json_object_new_int(f->max_vcpus));
 	json_object_object_add(o, "quirks_mask", json_object_new_int(f->quirks > 0 ? f->quirks : 0));
 	json_object *q = json_object_new_array();
-	for (unsigned b = 0; f->quirks > 0 && b < 32; b++) {
-		if (!(f->quirks & (1 << b)))
-			continue;
-		const char *n = kvm_quirk_name(b);
-		char bit[16];
-		snprintf(bit, sizeof(bit), "bit%u", b);
-		json_object_array_add(q, json_object_new_string(n ? n : bit));
-	}
+	char label[24];
+	for (unsigned b = 0; quirk_label(f, b, label, sizeof(label)); b++)
+		if (*label)
+			json_object_array_add(q, json_object_new_string(label));
 	json_object_object_add(o, "quirks", q);
 	json_object_object_add(o, "slot_zap_all_quirk",
 			       f->slot_zap_all < 0 ? NULL : json_object_new_boolean(f->slot_zap_all));
@@ -159,9 +171,10 @@ static void print_kvm(const struct kvm_env *k, const struct kvm_facts *f)
 	printf("max memslots: %d\n", f->nr_memslots);
 	printf("max vcpus:    %d\n", f->max_vcpus);
 	printf("quirks:       0x%x", f->quirks > 0 ? f->quirks : 0);
-	for (unsigned b = 0; f->quirks > 0 && b < 32; b++)
-		if (f->quirks & (1 << b))
-			kvm_quirk_name(b) ? printf(" %s", kvm_quirk_name(b)) : printf(" bit%u", b);
+	char label[24];
+	for (unsigned b = 0; quirk_label(f, b, label, sizeof(label)); b++)
+		if (*label)
+			printf(" %s", label);
 	putchar('\n');
 	printf("slot_zap_all: %s\n", f->slot_zap_all == 1 ? "supported (zap-slot variant available)" :
 	       f->slot_zap_all == 0 ? "not supported (kernel before 6.12: every DELETE/MOVE zaps all)" :

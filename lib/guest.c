@@ -25,10 +25,11 @@ static const char *const vector_names[IDT_VECTORS] = {
 
 uint64_t guest_fn(const void *host_symbol)
 {
-	const char *p = host_symbol;
-	if (p < __start_msb_guest || p >= __stop_msb_guest)
+	/* Addresses as integers: the section bounds are distinct linker symbols. */
+	uintptr_t p = (uintptr_t)host_symbol, start = (uintptr_t)__start_msb_guest;
+	if (p < start || p >= (uintptr_t)__stop_msb_guest)
 		msb_die("internal error: %p is not guest code (msb_guest section)", host_symbol);
-	return SYS_CODE_GPA + (uint64_t)(p - __start_msb_guest);
+	return SYS_CODE_GPA + (uint64_t)(p - start);
 }
 
 static uint16_t tss_selector(int vcpu_id)
@@ -61,11 +62,11 @@ static void write_gdt(struct aspace *as)
 	gdt[4] = 0x00cff3000000ffffULL; /* user data, DPL3 */
 	for (unsigned i = 0; i < as->cfg.nvcpus; i++) {
 		uint64_t base = SYS_TSS_GPA + (uint64_t)i * TSS_SIZE;
-		uint64_t lim = 0x67;
 		uint64_t *d = &gdt[GDT_TSS_FIRST + 2 * i];
-		/* busy 64-bit TSS (type 0xb), as TR is loaded through KVM_SET_SREGS */
-		d[0] = (lim & 0xffff) | ((base & 0xffffff) << 16) | (0x8bULL << 40) |
-		       (((lim >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+		/* busy 64-bit TSS (type 0xb), as TR is loaded through KVM_SET_SREGS; limit
+		 * 0x67 fits the descriptor's low 16 limit bits */
+		d[0] = 0x67 | ((base & 0xffffff) << 16) | (0x8bULL << 40) |
+		       (((base >> 24) & 0xff) << 56);
 		d[1] = base >> 32;
 
 		uint8_t *tss = sys_ptr(as, base);
@@ -93,7 +94,7 @@ static void write_idt(struct aspace *as)
 
 void guest_load(struct aspace *as)
 {
-	size_t len = (size_t)(__stop_msb_guest - __start_msb_guest);
+	size_t len = (size_t)((uintptr_t)__stop_msb_guest - (uintptr_t)__start_msb_guest);
 	if (len > SYS_CODE_MAX)
 		msb_die("internal error: guest code is %zu bytes, the system region holds %llu",
 			len, (unsigned long long)SYS_CODE_MAX);

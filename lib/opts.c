@@ -26,7 +26,6 @@ bool opt_set(const struct opt *o, const char *val, char *err, size_t errlen)
 {
 	uint64_t max = o->max ? o->max : UINT64_MAX;
 	uint64_t v;
-	char lo[32], hi[32];
 	switch (o->kind) {
 	case OPT_FLAG:
 		*(bool *)o->dest = true;
@@ -57,6 +56,7 @@ bool opt_set(const struct opt *o, const char *val, char *err, size_t errlen)
 		return true;
 	case OPT_SIZE:
 		if (!parse_size(val, &v) || v < o->min || v > max) {
+			char lo[32], hi[32];
 			format_size(o->min, lo, sizeof(lo));
 			format_size(max, hi, sizeof(hi));
 			snprintf(err, errlen, "--%s: '%s' is not a size in %s..%s (suffixes K, M, G, T)",
