@@ -5,9 +5,13 @@
  *   memslot 1.. [ASPACE_DATA_GPA, +guest_mem)   nslots equal data slots
  *   extra       aspace_add_slot(), above the highest slot
  *
- * All data memory lives in one host VA range of guest_mem bytes. With a memfd it is tiled
- * with MAP_FIXED mappings of the same host_mem bytes, so every data slot's hva is simply
- * data_host + offset whether or not it aliases. */
+ * Without aliasing the data memory is one host VA range of guest_mem bytes and slot k
+ * sits at data_host + k * slot_size. With aliasing (memfd, host_mem < guest_mem) the
+ * slots share host VA, not only host memory: the range is max(host_mem, slot_size)
+ * bytes, tiled with MAP_FIXED mappings of the memfd, and slot k sits at
+ * (k * slot_size) mod that size. KVM allows memslots with overlapping userspace
+ * addresses, and sharing the VA keeps the process RSS at that size: every extra
+ * mapping of the same memfd would count again in RSS once KVM's GUP populates it. */
 #define _GNU_SOURCE
 #include "aspace.h"
 
@@ -52,6 +56,16 @@ static const char *backing_name(enum aspace_backing b)
 static uint64_t host_mem_of(const struct aspace_cfg *cfg)
 {
 	return cfg->host_mem ? cfg->host_mem : cfg->guest_mem;
+}
+
+/* Host VA behind the data slots (see the layout comment above). */
+static uint64_t data_va_size(const struct aspace_cfg *cfg)
+{
+	uint64_t host_mem = host_mem_of(cfg), slot_size = cfg->guest_mem / cfg->nslots;
+
+	if (cfg->backing != BACKING_MEMFD || host_mem >= cfg->guest_mem)
+		return cfg->guest_mem;
+	return host_mem > slot_size ? host_mem : slot_size;
 }
 
 /* Aliasing cannot create more VMAs than vm.max_map_count allows. */
@@ -114,7 +128,7 @@ static void validate(const struct aspace_cfg *cfg)
 		msb_die("--host-mem %s and the slot size %s must divide one another for aliasing",
 			SZ(host_mem, h), SZ(slot_size, s));
 	}
-	check_map_count(round_up(cfg->guest_mem, host_mem) / host_mem, cfg);
+	check_map_count(data_va_size(cfg) / host_mem, cfg);
 }
 
 /* PROT_NONE reservation of exactly size bytes at a 2 MiB-aligned address (THP and huge
@@ -154,7 +168,7 @@ static uint8_t *alloc_anon(uint64_t size, const char *what)
 static void alloc_data(struct aspace *as)
 {
 	const struct aspace_cfg *cfg = &as->cfg;
-	uint64_t size = cfg->guest_mem;
+	uint64_t size = data_va_size(cfg);
 	uint8_t *p;
 
 	as->host_size = host_mem_of(cfg);
@@ -269,10 +283,11 @@ void aspace_build(struct kvm_vm *vm, const struct aspace_cfg *cfg, struct aspace
 
 	slot_size = cfg->guest_mem / cfg->nslots;
 	for (unsigned k = 0; k < cfg->nslots; k++) {
-		uint64_t off = k * slot_size;
+		uint64_t gpa = ASPACE_DATA_GPA + k * slot_size;
+		uint8_t *hva = as->data_host + (k * slot_size) % data_va_size(cfg);
 
-		push_slot(as, k + 1, ASPACE_DATA_GPA + off, slot_size, as->data_host + off, true);
-		vm_set_memslot(vm, k + 1, 0, ASPACE_DATA_GPA + off, slot_size, as->data_host + off);
+		push_slot(as, k + 1, gpa, slot_size, hva, true);
+		vm_set_memslot(vm, k + 1, 0, gpa, slot_size, hva);
 	}
 	as->ndata = cfg->nslots;
 	as->next_slot_id = cfg->nslots + 1;
@@ -283,7 +298,7 @@ void aspace_destroy(struct aspace *as)
 	for (unsigned i = as->ndata + 1; i < as->nslots_total; i++)
 		munmap(as->slots[i].hva, as->slots[i].size);
 	if (as->data_host)
-		munmap(as->data_host, as->cfg.guest_mem);
+		munmap(as->data_host, data_va_size(&as->cfg));
 	if (as->sys_host)
 		munmap(as->sys_host, as->sys_size);
 	if (as->memfd >= 0)
