@@ -18,6 +18,7 @@ struct command {
 static const struct command commands[] = {
 	{ "info", "host, kernel, KVM MMU mode, caps, quirks, stats, NUMA topology", cmd_info },
 	{ "run", "measure a memslot update scenario (delete, move, flags)", cmd_run },
+	{ "compare", "compare result files (kernels or variants), 95% intervals", cmd_compare },
 };
 
 static void usage(FILE *f)
