@@ -28,4 +28,6 @@ else
 	"$src/scripts/lab.sh" --kernel "$kernel" --mem 3G --out "$out" --timeout 3000 -- \
 		"$src/scripts/suite.sh" "$out"
 fi
+# The cover-letter tables (zap-all vs zap-slot on this kernel) and the plots.
+"$src/scripts/report.sh" variants "$out"
 echo "run.sh: results in $out"

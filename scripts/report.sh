@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Reports from result files (reads files only; no KVM):
+#   scripts/report.sh variants DIR          zap-all vs zap-slot inside each result in DIR
+#   scripts/report.sh kernels BASEDIR NEWDIR OUTDIR   the same runs on two kernels
+# Writes report.txt (72 columns, for a commit message or cover letter), report.md and
+# the plots (scripts/plot.sh; skipped with a message where gnuplot is missing).
+set -euo pipefail
+src=$(cd "$(dirname "$0")/.." && pwd)
+msb=${MSB_BIN:-${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench}
+die() { echo "report.sh: $*" >&2; exit 2; }
+[[ -x $msb ]] || die "$msb not built (scripts/test.sh or make)"
+
+results() { # result files of a directory (info.json is not one)
+	find "$1" -maxdepth 1 -name '*.json' ! -name info.json | sort
+}
+
+mode=${1:-}
+case $mode in
+variants)
+	dir=${2:?usage: report.sh variants DIR}
+	out=$dir
+	mapfile -t files < <(results "$dir")
+	[[ ${#files[@]} -gt 0 ]] || die "no result files in $dir"
+	for fmt in text markdown; do
+		for f in "${files[@]}"; do
+			[[ $fmt == text ]] && printf '== %s\n' "$(basename "$f" .json)" ||
+				printf '## %s\n\n' "$(basename "$f" .json)"
+			"$msb" compare --variants zap-all,zap-slot --format "$fmt" "$f"
+			echo
+		done > "$out/report.$([[ $fmt == text ]] && echo txt || echo md)"
+	done
+	plots=("$dir")
+	;;
+kernels)
+	base=${2:?usage: report.sh kernels BASEDIR NEWDIR OUTDIR} new=${3:?} out=${4:?}
+	mapfile -t files < <(results "$base")
+	[[ ${#files[@]} -gt 0 ]] || die "no result files in $base"
+	for fmt in text markdown; do
+		for f in "${files[@]}"; do
+			n=$new/$(basename "$f")
+			[[ -f $n ]] || die "$n missing: both kernels must run the same matrix"
+			[[ $fmt == text ]] && printf '== %s\n' "$(basename "$f" .json)" ||
+				printf '## %s\n\n' "$(basename "$f" .json)"
+			"$msb" compare --format "$fmt" "$f" "$n"
+			echo
+		done > "$out/report.$([[ $fmt == text ]] && echo txt || echo md)"
+	done
+	plots=("$base" "$new")
+	;;
+*)
+	die "usage: report.sh variants DIR | kernels BASEDIR NEWDIR OUTDIR"
+	;;
+esac
+"$src/scripts/plot.sh" "${plots[@]}" -o "$out/plots" || echo "report.sh: plots failed (see above)" >&2
+echo "report.sh: $out/report.txt $out/report.md $out/plots/"
