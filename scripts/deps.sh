@@ -39,6 +39,7 @@ msb_build() {
 	(cd "$src" && autoreconf -fi >/dev/null) || { echo "autoreconf failed" >&2; exit 1; }
 	mkdir -p "$build"
 	if [[ ! -f $build/Makefile || $src/configure -nt $build/config.status ]]; then
+		# shellcheck disable=SC2086 # flags are split on purpose
 		(cd "$build" && "$src/configure" -q ${MSB_CONFIGURE_FLAGS:-}) ||
 			{ echo "configure failed (see $build/config.log)" >&2; exit 1; }
 	fi

@@ -94,19 +94,17 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 msbtmp $R/tmp ||
 # tmpfs over /run hides the host's; if the command's cwd lives there, carry the
 # read-only view of it across.
 under() { case "$1/" in "$2"/*) return 0 ;; esac; return 1; }
-for d in /run; do
-    hold=
-    if under "$LAB_CWD" "$d" && ! under "$LAB_CWD" "$LAB_OUT"; then
-        hold=/hold$d
-        mkdir -p "$hold"
-        mount -o bind "$R$LAB_CWD" "$hold" || hold=
-    fi
-    mount -t tmpfs -o mode=1777 tmpfs "$R$d"
-    if [ -n "$hold" ]; then
-        mkdir -p "$R$LAB_CWD"
-        mount -o move "$hold" "$R$LAB_CWD"
-    fi
-done
+hold=
+if under "$LAB_CWD" /run && ! under "$LAB_CWD" "$LAB_OUT"; then
+    hold=/hold/run
+    mkdir -p "$hold"
+    mount -o bind "$R$LAB_CWD" "$hold" || hold=
+fi
+mount -t tmpfs -o mode=1777 tmpfs "$R/run"
+if [ -n "$hold" ]; then
+    mkdir -p "$R$LAB_CWD"
+    mount -o move "$hold" "$R$LAB_CWD"
+fi
 mkdir -p $R/run/memslot-bench
 mount -o bind /ctl $R/run/memslot-bench
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Boot Debian 6.1 (before the patch): no SLOT_ZAP_ALL quirk; `run delete` reports
 # zap-slot unsupported and still measures zap-all; the result file names the lab.
+# shellcheck source=tests/lab-lib.sh
 . "$(dirname "$0")/lab-lib.sh"
-"$lab" --kernel 6.1 --out "$work" -- sh -c "memslot-bench info > $work/info.txt &&
+lab --kernel 6.1 --out "$work" -- sh -c "memslot-bench info > $work/info.txt &&
 	memslot-bench run delete --guest-mem 64M --reps 2 --warmup 0 --quiet \
-		--json $work/d.json > $work/run.txt"
+		--force --json $work/d.json > $work/run.txt"
 cat "$work/info.txt" "$work/run.txt"
 f=$work/d.json
 expect "guest kernel is 6.1" grep -Eq '^host: .* Linux 6\.1\.' "$work/info.txt"

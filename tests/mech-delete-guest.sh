@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs inside the KVM environment; see mech-delete.sh.
+# shellcheck source=tests/mech-lib.sh
 . "$(dirname "$0")/mech-lib.sh"
 
 # 256M guest, 4K pages: 128 guest page tables for the data, so zap-all must zap >= 128

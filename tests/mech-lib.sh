@@ -1,5 +1,7 @@
+# shellcheck shell=bash disable=SC2034 # sets variables for the scripts that source it
 # Shared by the mechanism tests that run in the KVM environment (sourced).
 set -euo pipefail
+: "${top_builddir:?set by make check / kvm-run.sh}"
 msb=$top_builddir/bench/memslot-bench
 jg=$top_builddir/tests/json_get
 work=$(mktemp -d "$top_builddir/tests/mech.XXXXXX")
