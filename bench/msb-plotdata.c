@@ -211,7 +211,7 @@ static void group_runs(void)
 			const char *scenario = str_at(run, "scenario"), *status = str_at(run, "status");
 			char key[1024];
 			size_t kl = (size_t)snprintf(key, sizeof(key), "%s", scenario), nk = 0;
-			const char *keys[64];
+			const char *keys[64] = { NULL };
 
 			/* Parameters in name order: files may order them differently. */
 			json_object_object_foreach(params, k, v) {
@@ -617,17 +617,17 @@ static void emit_scaling(const struct group *g)
 	for (size_t s = 0; s < nser; s++) {
 		const char **var = msb_calloc(g->n, sizeof(char *));
 		size_t nv = 0;
-		char t[256];
+		char title[256];
 		for (size_t i = 0; i < g->n; i++)
 			add_unique(var, &nv, g->runs[i].variant);
 		if (multi)
-			snprintf(t, sizeof(t), "%s, %s%s", var[ser[s].variant], files[ser[s].file].label,
+			snprintf(title, sizeof(title), "%s, %s%s", var[ser[s].variant], files[ser[s].file].label,
 				 ser[s].n ? "" : ": unsupported");
 		else
-			snprintf(t, sizeof(t), "%s%s", var[ser[s].variant], ser[s].n ? "" : ": unsupported");
+			snprintf(title, sizeof(title), "%s%s", var[ser[s].variant], ser[s].n ? "" : ": unsupported");
 		free(var);
 		fprintf(gp, "T[%zu] = ", s + 1);
-		gp_str(gp, t);
+		gp_str(gp, title);
 		fprintf(gp, "\nIDX[%zu] = %zu", s + 1, ser[s].idx);
 		fprintf(gp, "\nC[%zu] = \"%s\"\nPT[%zu] = %d\nDT[%zu] = %zu\n", s + 1,
 			colours[ser[s].variant % ARRAY_SIZE(colours)], s + 1,
