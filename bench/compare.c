@@ -298,6 +298,14 @@ static void wrap(FILE *f, const char *first, int cont, const char *text)
 		}
 		if (!start)
 			col += fprintf(f, " ");
+		/* A word wider than the line (a long path) is cut, never let past WIDTH. */
+		while (col + (int)w > WIDTH && WIDTH - col > 0) {
+			int part = WIDTH - col;
+			fprintf(f, "%.*s", part, text);
+			text += part;
+			w -= (size_t)part;
+			col = fprintf(f, "\n%*s", cont, "") - 1;
+		}
 		col += fprintf(f, "%.*s", (int)w, text);
 		start = false;
 		text += w;

@@ -35,6 +35,12 @@ has "same value (37) in every sample on both sides"
 has "no difference proven at 95% confidence"
 awk 'length > 72 { exit 1 }' "$T/out" || bad "text wider than 72 columns"
 if grep -q ' $' "$T/out"; then bad "trailing blanks in the text table"; fi
+# A long path (distcheck's, a deep results tree) still keeps to 72 columns.
+L=$T/a-directory-name-long-enough/to-push-the-file-name-past-the-72-column-limit
+mkdir -p "$L" && cp "$A" "$L/"
+expect 0 "$B" compare "$L/result-612-a.json" "$N"
+awk 'length > 72 { exit 1 }' "$T/out" || bad "text wider than 72 columns with a long path"
+has "[$T/a-directory"
 # zap-all 64M delete in the two files: medians 24.748ms and 13.325ms, HL -43.7%
 has "24.748ms"
 has "change -43.7% [-59.0% .. -27.9%], faster"
