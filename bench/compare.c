@@ -16,6 +16,7 @@
 
 #define WIDTH 72
 #define LEVEL 0.95
+#define MIN_VMS 4 /* per-VM medians are compared from this many VMs a side (4 vs 4: 97% reachable) */
 #define FEW 9 /* below this many samples a side is flagged */
 
 enum fmt { FMT_TEXT, FMT_MARKDOWN, FMT_CSV };
@@ -26,6 +27,7 @@ struct mrow {
 	struct summary s[2];
 	struct metric_cmp mc;
 	bool compared;
+	size_t vms[2]; /* > 0: compared per-VM medians of that many VMs (run --rounds) */
 };
 
 /* Two runs matched by scenario, params and layout; run[i] NULL = only on the other side. */
@@ -248,7 +250,18 @@ static const char *verdict_word(const struct mrow *r, enum verdict v)
 }
 
 /* "-46.2% [-60.1% .. -20.3%]", or the absolute shift where the base median is 0. */
+static void fmt_change_ci(const struct mrow *r, char *buf, size_t len);
+
+/* The change, and over what: "(5 vs 5 VMs)" when per-VM medians were compared. */
 static void fmt_change(const struct mrow *r, char *buf, size_t len)
+{
+	fmt_change_ci(r, buf, len);
+	size_t l = strlen(buf);
+	if (r->vms[0] && l < len)
+		snprintf(buf + l, len - l, " (%zu vs %zu VMs)", r->vms[0], r->vms[1]);
+}
+
+static void fmt_change_ci(const struct mrow *r, char *buf, size_t len)
 {
 	const struct metric_cmp *m = &r->mc;
 	char a[24], b[24], c[24];
@@ -345,11 +358,42 @@ static double *samples_of(json_object *m, size_t *n)
 	return v;
 }
 
-static void add_row(struct block *b, const char *name, json_object *m[2])
+/* Medians of a metric per VM instance (the "vm_round" of each sample, from run
+ * --rounds), or NULL when the run has no rounds or they do not line up. */
+static double *vm_medians(json_object *m, json_object *rounds, size_t *k)
+{
+	size_t n, nr;
+	double *v, *r, *med = NULL;
+
+	*k = 0;
+	if (!m || !rounds)
+		return NULL;
+	v = samples_of(m, &n);
+	r = samples_of(rounds, &nr);
+	if (n && n == nr) {
+		double *buf = msb_calloc(n, sizeof(*buf));
+		med = msb_calloc(n, sizeof(*med));
+		for (double want = 0; want <= (double)n; want++) {
+			size_t nb = 0;
+			struct summary sum;
+			for (size_t i = 0; i < n; i++)
+				if (r[i] == want)
+					buf[nb++] = v[i];
+			if (nb && summarize(buf, nb, &sum) == 0)
+				med[(*k)++] = sum.median;
+		}
+		free(buf);
+	}
+	free(v);
+	free(r);
+	return med;
+}
+
+static void add_row(struct block *b, const char *name, json_object *m[2], json_object *rounds[2])
 {
 	struct mrow *r;
-	double *v[2] = { NULL, NULL };
-	size_t n[2] = { 0, 0 };
+	double *v[2] = { NULL, NULL }, *vm[2] = { NULL, NULL };
+	size_t n[2] = { 0, 0 }, k[2] = { 0, 0 };
 
 	b->rows = msb_realloc(b->rows, b->nrows + 1, sizeof(*b->rows));
 	r = &b->rows[b->nrows++];
@@ -361,21 +405,34 @@ static void add_row(struct block *b, const char *name, json_object *m[2])
 			continue;
 		v[i] = samples_of(m[i], &n[i]);
 		r->have[i] = summarize(v[i], n[i], &r->s[i]) == 0;
+		vm[i] = vm_medians(m[i], rounds[i], &k[i]);
 	}
-	if (r->have[0] && r->have[1])
+	/* Samples of one VM are not independent of each other: where both runs have several
+	 * VMs, the VM is the unit and the test compares per-VM medians. */
+	if (k[0] >= MIN_VMS && k[1] >= MIN_VMS) {
+		r->vms[0] = k[0];
+		r->vms[1] = k[1];
+		if (r->have[0] && r->have[1])
+			r->compared = metric_compare(vm[0], k[0], vm[1], k[1], LEVEL, &r->mc) == 0;
+	} else if (r->have[0] && r->have[1]) {
 		r->compared = metric_compare(v[0], n[0], v[1], n[1], LEVEL, &r->mc) == 0;
-	free(v[0]);
-	free(v[1]);
+	}
+	for (int i = 0; i < 2; i++) {
+		free(v[i]);
+		free(vm[i]);
+	}
 }
 
 /* Latencies first (in file order), then the counters. */
 static void fill_rows(struct block *b)
 {
-	json_object *ms[2] = { NULL, NULL };
+	json_object *ms[2] = { NULL, NULL }, *rounds[2] = { NULL, NULL };
 
 	for (int i = 0; i < 2; i++)
-		if (b->run[i] && !b->reason[i])
+		if (b->run[i] && !b->reason[i]) {
 			ms[i] = jget(b->run[i], "metrics");
+			rounds[i] = jget(b->run[i], "metrics.vm_round");
+		}
 	int lead = ms[0] ? 0 : 1;
 	if (!ms[lead])
 		return;
@@ -388,7 +445,7 @@ static void fill_rows(struct block *b)
 			pm[lead] = m;
 			if (ms[!lead] && !json_object_object_get_ex(ms[!lead], name, &pm[!lead]))
 				continue; /* measured on both sides but this metric only on one */
-			add_row(b, name, pm);
+			add_row(b, name, pm, rounds);
 		}
 	}
 }
@@ -674,7 +731,8 @@ static void host_desc(json_object *r, char *buf, size_t len)
 static const char *method =
 	"Hodges-Lehmann shift (new - base) / base median, 95% CI Mann-Whitney "
 	"(distribution-free; exact without ties and n < 50, else normal "
-	"approximation)";
+	"approximation); over per-VM medians where both runs used --rounds >= 4, "
+	"else over samples";
 
 static void header_lines(const struct cmp *c, void (*line)(FILE *, const char *, const char *),
 			 FILE *f)

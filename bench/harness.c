@@ -19,9 +19,10 @@ static uint64_t touch_pages(const struct bench_vm *b)
 }
 
 int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opts *o,
-		   enum variant v, char *why, size_t whylen)
+		   enum variant v, struct metric_set *m, char *why, size_t whylen)
 {
 	memset(b, 0, sizeof(*b));
+	b->m = m;
 	b->sys = sys;
 	b->o = o;
 	b->variant = v;
@@ -120,9 +121,23 @@ void bench_vm_teardown(struct bench_vm *b)
 	aspace_destroy(&b->as);
 	free(b->vcpus);
 	free(b->threads);
-	for (size_t i = 0; i < b->m.n; i++)
-		series_free(&b->m.s[i]);
-	free(b->m.s);
+}
+
+void metric_set_free(struct metric_set *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		series_free(&m->s[i]);
+	free(m->s);
+	m->s = NULL;
+	m->n = 0;
+}
+
+const struct series *metric_find(const struct metric_set *m, const char *name)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->s[i].name, name))
+			return &m->s[i];
+	return NULL;
 }
 
 uint64_t bench_touch(struct bench_vm *b, int64_t *pf_fixed)
@@ -149,14 +164,15 @@ uint64_t bench_touch(struct bench_vm *b, int64_t *pf_fixed)
 
 void bench_add(struct bench_vm *b, const char *name, const char *unit, double v)
 {
-	for (size_t i = 0; i < b->m.n; i++)
-		if (!strcmp(b->m.s[i].name, name)) {
-			series_add(&b->m.s[i], v);
+	struct metric_set *m = b->m;
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->s[i].name, name)) {
+			series_add(&m->s[i], v);
 			return;
 		}
-	b->m.s = msb_realloc(b->m.s, b->m.n + 1, sizeof(*b->m.s));
-	series_init(&b->m.s[b->m.n], name, unit);
-	series_add(&b->m.s[b->m.n++], v);
+	m->s = msb_realloc(m->s, m->n + 1, sizeof(*m->s));
+	series_init(&m->s[m->n], name, unit);
+	series_add(&m->s[m->n++], v);
 }
 
 bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name,

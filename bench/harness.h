@@ -28,7 +28,8 @@ struct run_opts {
 	int target;
 	uint64_t extra_slots;   /* unrelated 2 MiB slots besides the data slots */
 	uint64_t touch_stride;  /* bytes between touched addresses in the working set */
-	uint64_t reps, warmup;
+	uint64_t reps, warmup;  /* per VM */
+	uint64_t rounds;        /* VMs per variant, interleaved with the other variant's */
 	bool overhead_check;    /* also time a bare ioctl loop on the same state */
 	bool quiet;
 };
@@ -50,14 +51,16 @@ struct bench_vm {
 	struct kvm_stats vm_stats, vcpu0_stats;
 	unsigned first_extra;   /* index in as.slots of the first extra slot */
 	uint64_t setup_ns;
-	struct metric_set m;
+	struct metric_set *m;   /* where samples go; the caller's, kept across VMs */
 	const char *progress_label;
 };
 
 /* Build the VM for one variant. Returns 0, or -1 with a reason in why when the variant
  * cannot run on this kernel (zap-slot before 6.12). */
 int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opts *o,
-		   enum variant v, char *why, size_t whylen);
+		   enum variant v, struct metric_set *m, char *why, size_t whylen);
+void metric_set_free(struct metric_set *m);
+const struct series *metric_find(const struct metric_set *m, const char *name);
 void bench_vm_teardown(struct bench_vm *b);
 /* Start / stop vCPUs 1..N-1 running the touch loop (VCPU_RUNNING only). */
 void bench_vcpus_start(struct bench_vm *b);

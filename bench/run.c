@@ -105,29 +105,25 @@ static void fmt_ns(double ns, char *buf, size_t len)
 		snprintf(buf, len, "%.0fns", ns);
 }
 
-static const struct series *find_series(const struct bench_vm *b, const char *name)
+static double median_of(const struct metric_set *m, const char *name, bool *ok)
 {
-	for (size_t i = 0; i < b->m.n; i++)
-		if (!strcmp(b->m.s[i].name, name))
-			return &b->m.s[i];
-	return NULL;
-}
-
-static double median_of(const struct bench_vm *b, const char *name, bool *ok)
-{
-	const struct series *s = find_series(b, name);
+	const struct series *s = metric_find(m, name);
 	struct summary sum;
 	*ok = s && summarize(s->v, s->n, &sum) == 0;
 	return *ok ? sum.median : 0;
 }
 
 /* One line per run: scenario, variant, size, n, median, p99, zapped, refault. */
-static void print_run_line(const struct scenario *sc, const struct bench_vm *b, uint64_t size)
+static const char *primary_metric(const struct scenario *sc)
 {
-	char key[48], med[24], p99[24], ref[24], sz[24];
-	const char *primary = sc == &scenario_flags ? "flags_on" : sc->name;
-	snprintf(key, sizeof(key), "%s_ns", primary);
-	const struct series *s = find_series(b, key);
+	return sc == &scenario_flags ? "flags_on_ns" : sc == &scenario_move ? "move_ns" : "delete_ns";
+}
+
+static void print_run_line(const struct scenario *sc, const struct metric_set *m, int variant,
+			   uint64_t size)
+{
+	char med[24], p99[24], ref[24], sz[24];
+	const struct series *s = metric_find(m, primary_metric(sc));
 	struct summary sum;
 	if (!s || summarize(s->v, s->n, &sum) < 0)
 		return;
@@ -135,17 +131,19 @@ static void print_run_line(const struct scenario *sc, const struct bench_vm *b, 
 	fmt_ns(sum.p99, p99, sizeof(p99));
 	format_size(size, sz, sizeof(sz));
 	bool ok;
-	double zapped = median_of(b, "mmu_shadow_zapped", &ok);
-	double refault = median_of(b, "refault_ns", &ok);
+	double zapped = median_of(m, "mmu_shadow_zapped", &ok);
+	double shadow = median_of(m, "shadow_pages_before", &ok);
+	double refault = median_of(m, "refault_ns", &ok);
 	fmt_ns(refault, ref, sizeof(ref));
-	printf("%-7s %-8s guest=%-5s n=%-4zu median=%-10s p99=%-10s zapped=%-7.0f refault=%s\n",
-	       sc->name, variant_names[b->variant], sz, sum.n, med, p99, zapped, ref);
+	printf("%-7s %-8s guest=%-5s n=%-4zu median=%-10s p99=%-10s shadow=%-6.0f zapped=%-6.0f "
+	       "refault=%s\n", sc->name, variant_names[variant], sz, sum.n, med, p99, shadow,
+	       zapped, ref);
 	bool have_bare;
-	double bare = median_of(b, "bare_delete_ns", &have_bare);
+	double bare = median_of(m, "bare_delete_ns", &have_bare);
 	if (have_bare) {
 		fmt_ns(bare, ref, sizeof(ref));
 		printf("%-7s %-8s guest=%-5s harness median %s vs bare ioctl loop median %s "
-		       "(%+.1f%%)\n", sc->name, variant_names[b->variant], sz, med, ref,
+		       "(%+.1f%%)\n", sc->name, variant_names[variant], sz, med, ref,
 		       100.0 * (sum.median - bare) / bare);
 	}
 }
@@ -178,16 +176,17 @@ static json_object *layout_json(void)
 	return l;
 }
 
-/* Fitted cost per zapped shadow page over a sweep, per variant. */
+/* Fitted cost per populated shadow page over a sweep, per variant (zap-all zaps them
+ * all, so for it this is the cost per zapped page). */
 static void print_fit(const char *variant, const double *x, const double *y, unsigned n)
 {
 	double a, b, r2;
 	if (n < 2 || linear_fit(x, y, n, &a, &b, &r2) < 0) {
-		printf("fit     %-8s not enough distinct sizes with zapped pages for a fit\n", variant);
+		printf("fit     %-8s not enough sizes with populated shadow pages for a fit\n", variant);
 		return;
 	}
-	printf("fit     %-8s %.1f ns per zapped shadow page + %.1f us fixed (r2=%.3f, %u sizes)\n",
-	       variant, b, a / 1e3, r2, n);
+	printf("fit     %-8s %.1f ns per populated shadow page + %.1f us fixed (r2=%.3f, %u "
+	       "sizes)\n", variant, b, a / 1e3, r2, n);
 }
 
 int cmd_run(int argc, char **argv)
@@ -206,8 +205,9 @@ int cmd_run(int argc, char **argv)
 		{ "target", 't', OPT_CHOICE, NULL, "slot to change: an unrelated 2M slot or the last data slot", "unrelated", "unrelated|populated", 0, 0, &target },
 		{ "extra-slots", 'e', OPT_STRING, "N|max", "unrelated 2M slots besides the data slots", "1", NULL, 0, 0, &c.extra_slots },
 		{ "touch-stride", 0, OPT_SIZE, "SIZE", "distance between addresses the guest touches (2M: one per guest page table)", "4K", NULL, 8, 1ULL << 30, &c.o.touch_stride },
-		{ "reps", 'r', OPT_UINT, "N", "measured repetitions", "30", NULL, 1, 1000000, &c.o.reps },
-		{ "warmup", 'w', OPT_UINT, "N", "discarded warm-up repetitions", "2", NULL, 0, 1000000, &c.o.warmup },
+		{ "reps", 'r', OPT_UINT, "N", "measured repetitions per VM", "30", NULL, 1, 1000000, &c.o.reps },
+		{ "warmup", 'w', OPT_UINT, "N", "discarded warm-up repetitions per VM", "2", NULL, 0, 1000000, &c.o.warmup },
+		{ "rounds", 'R', OPT_UINT, "N", "fresh VMs per variant, variants interleaved (compare tests per-VM medians from 4)", "1", NULL, 1, 1000, &c.o.rounds },
 		{ "variants", 'V', OPT_STRING, "LIST", "zap-all (quirk on, the default) and/or zap-slot (KVM_X86_QUIRK_SLOT_ZAP_ALL disabled)", "zap-all,zap-slot", NULL, 0, 0, &c.variants },
 		{ "overhead-check", 0, OPT_FLAG, NULL, "also time a bare ioctl loop on the same state (delete)", NULL, NULL, 0, 0, &c.o.overhead_check },
 		{ "json", 'j', OPT_STRING, "FILE", "write the result file (- for stdout)", NULL, NULL, 0, 0, &c.json },
@@ -290,49 +290,77 @@ int cmd_run(int argc, char **argv)
 	double fit_x[NR_VARIANTS][16], fit_y[NR_VARIANTS][16];
 	unsigned fit_n[NR_VARIANTS] = { 0 };
 	for (unsigned si = 0; si < c.nsizes; si++) {
+		struct metric_set ms[NR_VARIANTS];
+		json_object *runs[NR_VARIANTS] = { NULL };
+		bool on[NR_VARIANTS];
+		uint64_t setup[NR_VARIANTS] = { 0 };
+		char sz[24];
+		memset(ms, 0, sizeof(ms));
+		format_size(c.sizes[si], sz, sizeof(sz));
+		c.o.guest_mem = c.sizes[si];
 		for (int v = 0; v < NR_VARIANTS; v++) {
-			if (!c.variant_on[v])
-				continue;
-			c.o.guest_mem = c.sizes[si];
-			struct bench_vm b;
-			char why[256], label[64], sz[24];
-			format_size(c.sizes[si], sz, sizeof(sz));
-			json_object *run = result_add_run(&res, sc->name, variant_names[v],
-							  params_json(&c, c.sizes[si]), layout_json());
-			if (bench_vm_setup(&b, &sys, &c.o, (enum variant)v, why, sizeof(why)) < 0) {
-				printf("%-7s %-8s guest=%-5s unsupported: %s\n", sc->name, variant_names[v],
-				       sz, why);
-				result_run_unsupported(run, why);
-				continue;
+			on[v] = c.variant_on[v];
+			if (on[v])
+				runs[v] = result_add_run(&res, sc->name, variant_names[v],
+							 params_json(&c, c.sizes[si]), layout_json());
+		}
+		/* Rounds interleave the variants, a fresh VM each time, so drift and the
+		 * VM-to-VM spread fall on both alike. */
+		for (uint64_t r = 0; r < c.o.rounds; r++) {
+			for (int v = 0; v < NR_VARIANTS; v++) {
+				if (!on[v])
+					continue;
+				struct bench_vm b;
+				char why[256], label[64];
+				if (bench_vm_setup(&b, &sys, &c.o, (enum variant)v, &ms[v], why,
+						   sizeof(why)) < 0) {
+					printf("%-7s %-8s guest=%-5s unsupported: %s\n", sc->name,
+					       variant_names[v], sz, why);
+					result_run_unsupported(runs[v], why);
+					on[v] = false;
+					continue;
+				}
+				snprintf(label, sizeof(label), "%s guest=%s round %llu/%llu", sc->name, sz,
+					 (unsigned long long)r + 1, (unsigned long long)c.o.rounds);
+				b.progress_label = label;
+				const struct series *p = metric_find(&ms[v], primary_metric(sc));
+				size_t before = p ? p->n : 0;
+				sc->measure(&b);
+				p = metric_find(&ms[v], primary_metric(sc));
+				for (size_t i = before; p && i < p->n; i++)
+					bench_add(&b, "vm_round", "index", (double)r);
+				if (b.setup_ns > setup[v])
+					setup[v] = b.setup_ns;
+				bench_vm_teardown(&b);
 			}
-			snprintf(label, sizeof(label), "%s guest=%s", sc->name, sz);
-			b.progress_label = label;
-			sc->measure(&b);
-
+		}
+		for (int v = 0; v < NR_VARIANTS; v++) {
+			if (!on[v])
+				continue;
 			struct rusage ru;
 			getrusage(RUSAGE_SELF, &ru);
-			json_object_object_add(run, "setup_ns", json_object_new_int64((int64_t)b.setup_ns));
-			json_object_object_add(run, "peak_rss_bytes",
+			json_object_object_add(runs[v], "rounds", json_object_new_int64((int64_t)c.o.rounds));
+			json_object_object_add(runs[v], "setup_ns", json_object_new_int64((int64_t)setup[v]));
+			json_object_object_add(runs[v], "peak_rss_bytes",
 					       json_object_new_int64((int64_t)ru.ru_maxrss * 1024));
-			for (size_t i = 0; i < b.m.n; i++)
-				result_run_add_series(run, &b.m.s[i]);
-			print_run_line(sc, &b, c.sizes[si]);
+			for (size_t i = 0; i < ms[v].n; i++)
+				result_run_add_series(runs[v], &ms[v].s[i]);
+			print_run_line(sc, &ms[v], v, c.sizes[si]);
 			bool okx, oky;
-			double x = median_of(&b, "mmu_shadow_zapped", &okx);
-			char key[48];
-			snprintf(key, sizeof(key), "%s_ns", sc == &scenario_flags ? "flags_on" : sc->name);
-			double y = median_of(&b, key, &oky);
+			double x = median_of(&ms[v], "shadow_pages_before", &okx);
+			double y = median_of(&ms[v], primary_metric(sc), &oky);
 			if (okx && oky && x > 0) {
 				fit_x[v][fit_n[v]] = x;
 				fit_y[v][fit_n[v]++] = y;
 			}
 			if (c.raw)
-				result_print_raw(stdout, run);
-			char setup[24];
-			fmt_ns((double)b.setup_ns, setup, sizeof(setup));
-			printf("# %s %s guest=%s: set-up %s, peak RSS %.1f MiB\n", sc->name,
-			       variant_names[v], sz, setup, (double)ru.ru_maxrss / 1024.0);
-			bench_vm_teardown(&b);
+				result_print_raw(stdout, runs[v]);
+			char st[24];
+			fmt_ns((double)setup[v], st, sizeof(st));
+			printf("# %s %s guest=%s: set-up %s (slowest of %llu VMs), peak RSS %.1f MiB\n",
+			       sc->name, variant_names[v], sz, st, (unsigned long long)c.o.rounds,
+			       (double)ru.ru_maxrss / 1024.0);
+			metric_set_free(&ms[v]);
 		}
 	}
 	if (c.nsizes > 1)

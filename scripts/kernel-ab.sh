@@ -34,7 +34,8 @@ echo "kernel-ab: $base vs $new; results in $out" >&2
 # Small and large guest, both variants (zap-slot is reported unsupported where the
 # kernel lacks the quirk), delete and move of an unrelated slot.
 matrix() { # DIR
-	local common=(--guest-mem "256M,1G" --reps 15 --warmup 2 --quiet "${run_opts[@]}")
+	local common=(--guest-mem "256M,1G" --host-mem 256M --rounds 5 --reps 4 --warmup 1 --quiet
+		"${run_opts[@]}")
 	"$MSB_BIN" run delete "${common[@]}" --json "$1/delete.json"
 	"$MSB_BIN" run move "${common[@]}" --json "$1/move.json"
 }
