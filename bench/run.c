@@ -326,8 +326,10 @@ int cmd_run(int argc, char **argv)
 				const struct series *p = metric_find(&ms[v], primary_metric(sc));
 				size_t before = p ? p->n : 0;
 				sc->measure(&b);
+				/* Count first: bench_add() may move the series p points into. */
 				p = metric_find(&ms[v], primary_metric(sc));
-				for (size_t i = before; p && i < p->n; i++)
+				size_t after = p ? p->n : 0;
+				for (size_t i = before; i < after; i++)
 					bench_add(&b, "vm_round", "index", (double)r);
 				if (b.setup_ns > setup[v])
 					setup[v] = b.setup_ns;

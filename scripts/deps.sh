@@ -5,8 +5,8 @@
 BUILD_PKGS=(gcc make autoconf automake pkg-config libhwloc-dev libjson-c-dev libnuma-dev
 	linux-libc-dev)
 # The lab (scripts/lab.sh) where /dev/kvm is missing: QEMU, busybox for the initramfs,
-# cpio to pack it, xz/zstd for compressed kernel modules. gnuplot is optional (plots).
-LAB_PKGS=(qemu-system-x86 busybox-static cpio xz-utils zstd)
+# cpio to pack it, xz/zstd for compressed kernel modules; valgrind for the leak test. gnuplot is optional (plots).
+LAB_PKGS=(qemu-system-x86 busybox-static cpio xz-utils zstd valgrind)
 OPTIONAL_PKGS=(gnuplot-nox)
 
 msb_missing_pkgs() {
