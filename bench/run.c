@@ -38,7 +38,7 @@ static void usage_error(const char *fmt, const char *arg)
 	exit(2);
 }
 
-static void parse_lists(struct run_cli *c, struct kvm_sys *sys)
+static void parse_lists(struct run_cli *c)
 {
 	char *list = msb_strdup(c->guest_mem), *save = NULL;
 	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -68,15 +68,19 @@ static void parse_lists(struct run_cli *c, struct kvm_sys *sys)
 	else if (!parse_size(c->host_mem, &c->o.host_mem) || c->o.host_mem < 4096)
 		usage_error("--host-mem: '%s' is not a size (or auto)", c->host_mem);
 
-	if (!strcmp(c->extra_slots, "max")) {
-		int cap = kvm_check_cap(sys, NULL, KVM_CAP_NR_MEMSLOTS);
-		if (cap <= 0)
-			msb_die("KVM_CAP_NR_MEMSLOTS not reported; give --extra-slots a number");
-		/* slot 0 is the system region; the data slots follow */
-		c->o.extra_slots = (uint64_t)cap - 1 - c->o.nslots;
-	} else if (!parse_uint(c->extra_slots, 0, 1u << 20, &c->o.extra_slots)) {
+	if (strcmp(c->extra_slots, "max") &&
+	    !parse_uint(c->extra_slots, 0, 1u << 20, &c->o.extra_slots))
 		usage_error("--extra-slots: '%s' is not a number (or max)", c->extra_slots);
-	}
+}
+
+/* --extra-slots max: every memslot the kernel allows besides ours. */
+static void resolve_max_slots(struct run_cli *c, struct kvm_sys *sys)
+{
+	int cap = kvm_check_cap(sys, NULL, KVM_CAP_NR_MEMSLOTS);
+	if (cap <= 0 || (uint64_t)cap <= 1 + c->o.nslots)
+		msb_die("KVM_CAP_NR_MEMSLOTS is %d: no room for --extra-slots max", cap);
+	/* slot 0 is the system region; the data slots follow */
+	c->o.extra_slots = (uint64_t)cap - 1 - c->o.nslots;
 }
 
 static void check_combination(const struct run_cli *c)
@@ -247,10 +251,11 @@ int cmd_run(int argc, char **argv)
 	c.o.vcpu_mode = mode;
 	c.o.target = target;
 
-	struct kvm_sys sys;
-	kvm_open(&sys);
-	parse_lists(&c, &sys);
-	check_combination(&c);
+	/* Usage errors before touching /dev/kvm; "max" needs KVM's slot count first. */
+	parse_lists(&c);
+	bool max_slots = !strcmp(c.extra_slots, "max");
+	if (!max_slots)
+		check_combination(&c);
 	if (c.json && strcmp(c.json, "-")) {
 		if (!c.force && access(c.json, F_OK) == 0)
 			usage_error("%s exists (use --force to overwrite)", c.json);
@@ -262,6 +267,13 @@ int cmd_run(int argc, char **argv)
 			usage_error("cannot write the result file %s: its directory is missing or "
 				    "not writable", c.json);
 		free(dir);
+	}
+
+	struct kvm_sys sys;
+	kvm_open(&sys);
+	if (max_slots) {
+		resolve_max_slots(&c, &sys);
+		check_combination(&c);
 	}
 
 	struct host_env host;
