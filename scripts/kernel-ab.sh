@@ -26,7 +26,7 @@ msb_build "$src"
 export MSB_BIN=${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench
 "$MSB_BIN" run --help > /dev/null
 
-tag() { basename "$1" | tr -c 'A-Za-z0-9._+-\n' '_'; }
+tag() { basename "$1" | tr -c 'A-Za-z0-9._+\n-' '_'; }
 out=$src/results/ab-$(tag "$base")-$(tag "$new")-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out/base" "$out/new"
 echo "kernel-ab: $base vs $new; results in $out" >&2
