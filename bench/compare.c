@@ -795,8 +795,11 @@ static bool constant(const struct mrow *r)
 	       r->s[1].min == r->s[1].max && r->s[0].min == r->s[1].min;
 }
 
+/* Thin evidence: fewer than FEW of what the test compared (VMs or samples) a side. */
 static bool few(const struct mrow *r)
 {
+	if (r->vms[0])
+		return r->vms[0] < FEW || r->vms[1] < FEW;
 	return (r->have[0] && r->s[0].n < FEW) || (r->have[1] && r->s[1].n < FEW);
 }
 
@@ -859,7 +862,7 @@ static void print_text(const struct cmp *c, FILE *f)
 		}
 	}
 	if (any_few)
-		fprintf(f, "* fewer than %d samples on a side: wide interval, weak evidence\n", FEW);
+		fprintf(f, "* fewer than %d samples (or VMs, where VMs were compared) on a side:\n  wide interval, weak evidence\n", FEW);
 	for (size_t i = 0; only && i < c->nblocks; i++) {
 		const struct block *b = &c->blocks[i];
 
@@ -929,7 +932,7 @@ static void print_markdown(const struct cmp *c, FILE *f)
 		}
 	}
 	if (any_few)
-		fprintf(f, "\n\\* fewer than %d samples on a side: wide interval, weak evidence\n",
+		fprintf(f, "\n\\* fewer than %d samples (or VMs, where VMs were compared) on a side: wide interval, weak evidence\n",
 			FEW);
 }
 

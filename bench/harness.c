@@ -1,6 +1,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,44 @@
 #define TOUCH_SEED 0x7000000000000000ULL
 
 const char *const variant_names[NR_VARIANTS] = { "zap-all", "zap-slot" };
+
+void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->guest_mem = o->guest_mem;
+	cfg->nslots = (unsigned)o->nslots;
+	cfg->page_shift = o->page_size ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
+	cfg->backing = (enum aspace_backing)o->backing;
+	cfg->nvcpus = (unsigned)o->vcpus;
+	/* --host-mem auto: memfd aliases guests above 1 GiB onto 1 GiB of host memory */
+	cfg->host_mem = o->host_mem;
+	if (!cfg->host_mem)
+		cfg->host_mem = o->backing == BACKING_MEMFD && o->guest_mem > GIB ? GIB : o->guest_mem;
+}
+
+void rss_peak_reset(void)
+{
+	/* "5" resets the VmHWM high-water mark (Linux 4.0+), so each run gets its own */
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+	if (f) {
+		fputs("5", f);
+		fclose(f);
+	}
+}
+
+uint64_t rss_peak_bytes(void)
+{
+	char line[128];
+	uint64_t kib = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %" SCNu64, &kib) == 1)
+			break;
+	fclose(f);
+	return kib * 1024;
+}
 
 static uint64_t touch_pages(const struct bench_vm *b)
 {
@@ -39,16 +78,8 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 		}
 	}
 
-	struct aspace_cfg cfg = {
-		.guest_mem = o->guest_mem,
-		.nslots = (unsigned)o->nslots,
-		.page_shift = o->page_size ? PAGE_SHIFT_2M : PAGE_SHIFT_4K,
-		.backing = (enum aspace_backing)o->backing,
-		.host_mem = o->host_mem,
-		.nvcpus = (unsigned)o->vcpus,
-	};
-	if (!cfg.host_mem)
-		cfg.host_mem = o->backing == BACKING_MEMFD && o->guest_mem > GIB ? GIB : o->guest_mem;
+	struct aspace_cfg cfg;
+	bench_aspace_cfg(o, &cfg);
 	aspace_build(&b->vm, &cfg, &b->as);
 	b->first_extra = b->as.nslots_total;
 	for (uint64_t i = 0; i < o->extra_slots; i++)

@@ -62,6 +62,11 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 void metric_set_free(struct metric_set *m);
 const struct series *metric_find(const struct metric_set *m, const char *name);
 void bench_vm_teardown(struct bench_vm *b);
+/* The address-space configuration a run's options ask for. */
+void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg);
+/* Peak RSS of this process since the last reset (VmHWM), in bytes; 0 if unknown. */
+void rss_peak_reset(void);
+uint64_t rss_peak_bytes(void);
 /* Start / stop vCPUs 1..N-1 running the touch loop (VCPU_RUNNING only). */
 void bench_vcpus_start(struct bench_vm *b);
 void bench_vcpus_stop(struct bench_vm *b);

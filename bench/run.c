@@ -62,6 +62,8 @@ static void parse_lists(struct run_cli *c)
 		c->variant_on[v] = true;
 	}
 	free(list);
+	if (!c->variant_on[VARIANT_ZAP_ALL] && !c->variant_on[VARIANT_ZAP_SLOT])
+		usage_error("--variants: no variant in '%s'", c->variants);
 
 	if (!strcmp(c->host_mem, "auto"))
 		c->o.host_mem = 0;
@@ -95,6 +97,20 @@ static void check_combination(const struct run_cli *c)
 			    "running vCPUs touch slot 1%s", "");
 	if (o->vcpus > ASPACE_MAX_VCPUS)
 		usage_error("--vcpus: at most 64%s", "");
+	/* Every size of a sweep, now: not minutes into the run. */
+	for (unsigned i = 0; i < c->nsizes; i++) {
+		struct run_opts one = *o;
+		struct aspace_cfg cfg;
+		char err[256], sz[24];
+		one.guest_mem = c->sizes[i];
+		bench_aspace_cfg(&one, &cfg);
+		if (aspace_cfg_check(&cfg, err, sizeof(err)) < 0)
+			usage_error("%s", err);
+		format_size(c->sizes[i] / o->nslots, sz, sizeof(sz));
+		if (o->touch_stride > c->sizes[i] / o->nslots)
+			usage_error("--touch-stride is larger than a data slot (%s): the guest would "
+				    "touch nothing", sz);
+	}
 }
 
 static void fmt_ns(double ns, char *buf, size_t len)
@@ -221,12 +237,15 @@ int cmd_run(int argc, char **argv)
 	};
 	char about[512];
 	size_t al = (size_t)snprintf(about, sizeof(about), "Measure one kind of memslot update. Scenarios:");
-	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios) && al < sizeof(about); i++)
 		al += (size_t)snprintf(about + al, sizeof(about) - al, "\n  %-7s %s", scenarios[i]->name,
 				       scenarios[i]->help);
 	/* `run delete --reps 5` and `run --reps 5 delete` both work: take a leading
 	 * scenario name out before option parsing. */
 	const char *name = NULL;
+	int argc0 = argc;
+	char **argv0 = argv; /* the command line as given, for the result file */
+	char *arg1 = argc > 1 ? argv[1] : NULL;
 	if (argc > 1 && argv[1][0] != '-') {
 		name = argv[1];
 		argv[1] = argv[0];
@@ -246,6 +265,8 @@ int cmd_run(int argc, char **argv)
 			sc = scenarios[i];
 	if (!sc)
 		usage_error("unknown scenario '%s' (delete, move or flags)", name);
+	if (c.o.overhead_check && sc != &scenario_delete)
+		usage_error("--overhead-check is implemented for delete only, not %s", sc->name);
 	c.o.page_size = page;
 	c.o.backing = backing == 0 ? BACKING_ANON : backing == 1 ? BACKING_MEMFD : BACKING_THP;
 	c.o.vcpu_mode = mode;
@@ -275,6 +296,12 @@ int cmd_run(int argc, char **argv)
 		resolve_max_slots(&c, &sys);
 		check_combination(&c);
 	}
+	int cap = kvm_check_cap(&sys, NULL, KVM_CAP_NR_MEMSLOTS);
+	if (cap > 0 && 1 + c.o.nslots + c.o.extra_slots > (uint64_t)cap)
+		msb_die("--slots %llu plus --extra-slots %llu need %llu memslots; this KVM allows "
+			"%d (KVM_CAP_NR_MEMSLOTS)", (unsigned long long)c.o.nslots,
+			(unsigned long long)c.o.extra_slots,
+			(unsigned long long)(1 + c.o.nslots + c.o.extra_slots), cap);
 
 	struct host_env host;
 	struct kvm_env kenv;
@@ -288,7 +315,9 @@ int cmd_run(int argc, char **argv)
 		topo_summary_free(&topo);
 	}
 	struct result_file res;
-	result_begin(&res, argc, argv, &host, &kenv, topo_json, NULL);
+	if (arg1)
+		argv0[1] = arg1; /* undo the shuffle above */
+	result_begin(&res, argc0, argv0, &host, &kenv, topo_json, NULL);
 	double clk = clock_overhead_ns();
 	json_object_object_add(res.root, "clock_overhead_ns", json_object_new_double(clk));
 
@@ -305,7 +334,7 @@ int cmd_run(int argc, char **argv)
 		struct metric_set ms[NR_VARIANTS];
 		json_object *runs[NR_VARIANTS] = { NULL };
 		bool on[NR_VARIANTS];
-		uint64_t setup[NR_VARIANTS] = { 0 };
+		uint64_t setup[NR_VARIANTS] = { 0 }, rss[NR_VARIANTS] = { 0 };
 		char sz[24];
 		memset(ms, 0, sizeof(ms));
 		format_size(c.sizes[si], sz, sizeof(sz));
@@ -324,8 +353,14 @@ int cmd_run(int argc, char **argv)
 					continue;
 				struct bench_vm b;
 				char why[256], label[64];
+				rss_peak_reset();
 				if (bench_vm_setup(&b, &sys, &c.o, (enum variant)v, &ms[v], why,
 						   sizeof(why)) < 0) {
+					/* The kernel decides on the first VM; later ones cannot differ. */
+					if (r > 0)
+						msb_die("%s %s: VM %llu of %llu failed: %s", sc->name,
+							variant_names[v], (unsigned long long)r + 1,
+							(unsigned long long)c.o.rounds, why);
 					printf("%-7s %-8s guest=%-5s unsupported: %s\n", sc->name,
 					       variant_names[v], sz, why);
 					result_run_unsupported(runs[v], why);
@@ -345,18 +380,20 @@ int cmd_run(int argc, char **argv)
 					bench_add(&b, "vm_round", "index", (double)r);
 				if (b.setup_ns > setup[v])
 					setup[v] = b.setup_ns;
+				if (rss_peak_bytes() > rss[v])
+					rss[v] = rss_peak_bytes();
 				bench_vm_teardown(&b);
 			}
 		}
 		for (int v = 0; v < NR_VARIANTS; v++) {
-			if (!on[v])
+			if (!on[v]) {
+				metric_set_free(&ms[v]);
 				continue;
-			struct rusage ru;
-			getrusage(RUSAGE_SELF, &ru);
+			}
 			json_object_object_add(runs[v], "rounds", json_object_new_int64((int64_t)c.o.rounds));
 			json_object_object_add(runs[v], "setup_ns", json_object_new_int64((int64_t)setup[v]));
-			json_object_object_add(runs[v], "peak_rss_bytes",
-					       json_object_new_int64((int64_t)ru.ru_maxrss * 1024));
+			json_object_object_add(runs[v], "peak_rss_bytes", rss[v] ?
+					       json_object_new_int64((int64_t)rss[v]) : NULL);
 			for (size_t i = 0; i < ms[v].n; i++)
 				result_run_add_series(runs[v], &ms[v].s[i]);
 			print_run_line(sc, &ms[v], v, c.sizes[si]);
@@ -371,9 +408,9 @@ int cmd_run(int argc, char **argv)
 				result_print_raw(stdout, runs[v]);
 			char st[24];
 			fmt_ns((double)setup[v], st, sizeof(st));
-			printf("# %s %s guest=%s: set-up %s (slowest of %llu VMs), peak RSS %.1f MiB\n",
-			       sc->name, variant_names[v], sz, st, (unsigned long long)c.o.rounds,
-			       (double)ru.ru_maxrss / 1024.0);
+			printf("# %s %s guest=%s: set-up %s (slowest of %llu VMs), peak RSS %.1f MiB "
+			       "(VmHWM of its VMs)\n", sc->name, variant_names[v], sz, st,
+			       (unsigned long long)c.o.rounds, (double)rss[v] / (double)MIB);
 			metric_set_free(&ms[v]);
 		}
 	}

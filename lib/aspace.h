@@ -66,6 +66,8 @@ struct aspace {
 	uint32_t next_slot_id;
 };
 
+/* Check a configuration without building it: 0, or -1 with a one-line message. */
+int aspace_cfg_check(const struct aspace_cfg *cfg, char *err, size_t errlen);
 /* Build memory, page tables and memslots. Dies with a clear message on failure.
  * as->pt points at as->pool: do not copy or move *as afterwards. */
 void aspace_build(struct kvm_vm *vm, const struct aspace_cfg *cfg, struct aspace *as);
