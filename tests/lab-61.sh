@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # "$1" expands in the guest's sh, on purpose
 # Boot Debian 6.1 (before the patch): no SLOT_ZAP_ALL quirk; `run delete` reports
 # zap-slot unsupported and still measures zap-all; the result file names the lab.
 # shellcheck source=tests/lab-lib.sh
 . "$(dirname "$0")/lab-lib.sh"
-lab --kernel 6.1 --out "$work" -- sh -c "memslot-bench info > $work/info.txt &&
+lab --kernel 6.1 --out "$work" -- sh -c 'memslot-bench info > "$1/info.txt" &&
 	memslot-bench run delete --guest-mem 64M --reps 2 --warmup 0 --quiet \
-		--force --json $work/d.json > $work/run.txt"
+		--force --json "$1/d.json" > "$1/run.txt"' sh "$work"
 cat "$work/info.txt" "$work/run.txt"
 f=$work/d.json
 expect "guest kernel is 6.1" grep -Eq '^host: .* Linux 6\.1\.' "$work/info.txt"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # "$1" expands in the guest's sh, on purpose
 # Boot Debian 6.12 (after the patch): memslot-bench info sees that kernel, the TCG lab
 # and a SLOT_ZAP_ALL quirk it can disable.
 # shellcheck source=tests/lab-lib.sh
 . "$(dirname "$0")/lab-lib.sh"
 start=$(date +%s.%N)
-lab --kernel 6.12 --out "$work" -- sh -c "memslot-bench info > $work/info.txt"
+lab --kernel 6.12 --out "$work" -- sh -c 'memslot-bench info > "$1/info.txt"' sh "$work"
 echo "6.12 boot + info: $(awk "BEGIN { printf \"%.1f\", $(date +%s.%N) - $start }") s"
 cat "$work/info.txt"
 expect "guest kernel is 6.12" grep -Eq '^host: .* Linux 6\.12\.' "$work/info.txt"

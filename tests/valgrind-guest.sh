@@ -5,7 +5,7 @@ set -euo pipefail
 msb=$top_builddir/bench/memslot-bench
 command -v valgrind >/dev/null || { echo "FAIL: valgrind not installed (scripts/deps.sh installs it)"; exit 1; }
 # --vgdb=no: the lab's /tmp is 9p, where vgdb's shared-memory file cannot be mapped.
-vg=(valgrind -q --vgdb=no --leak-check=full --errors-for-leak-kinds=definite,indirect
+vg=(valgrind -q --vgdb=no --leak-check=full "--errors-for-leak-kinds=definite,indirect"
 	--error-exitcode=1)
 work=$(mktemp -d "$top_builddir/tests/vg.XXXXXX")
 trap 'rm -rf "$work"' EXIT
