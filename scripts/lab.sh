@@ -42,6 +42,8 @@ Options:
 
 Environment:
   MSB_LAB_PATH   colon list put in front of the guest's PATH
+  MSB_LAB_TCG_THREAD  single (default) or multi: TCG threads (multi raced
+                 with the guest kernel's code patching and oopsed)
   MSB_LAB_QEMU   QEMU binary (default qemu-system-x86_64)
   MSB_LAB_QEMU_CPU  override the QEMU -cpu model (for testing failure paths)
   MSB_*, ASAN_OPTIONS, UBSAN_OPTIONS, TERM are passed into the guest.
@@ -174,6 +176,15 @@ if [[ -c /dev/kvm && -w /dev/kvm ]] && nested_ok && grep -qwE 'svm|vmx' /proc/cp
 fi
 # For tests of the failure path (e.g. EPYC-Rome,-svm); not a user option.
 cpu_model=${MSB_LAB_QEMU_CPU:-$cpu_model}
+# One TCG thread for all vCPUs: with multi-threaded TCG the guest kernel's int3-based
+# code patching (static keys, flipped as KVM creates and destroys VMs) raced with the
+# other vCPU and oopsed in __schedule twice in ~2 hours of runs. MSB_LAB_TCG_THREAD=multi
+# brings MTTCG back.
+tcg_thread=${MSB_LAB_TCG_THREAD:-single}
+[[ $tcg_thread == single || $tcg_thread == multi ]] ||
+    die 2 "MSB_LAB_TCG_THREAD must be single or multi, not '$tcg_thread'"
+accel_opt=$accel
+[[ $accel == tcg ]] && accel_opt="tcg,thread=$tcg_thread"
 if [[ $kvm_mod == kvm_amd ]]; then
     kvm_opts="npt=$([[ $mmu == tdp ]] && echo 1 || echo 0)"
 else
@@ -318,6 +329,7 @@ done >"$share/lab.env"
     echo "export MSB_LAB_ENV=/run/memslot-bench/lab.env"
     echo "export MSB_LAB_QEMU_VERSION=$(q "$qemu_version")"
     echo "export MSB_LAB_ACCEL=$(q "$accel")"
+    echo "export MSB_LAB_TCG_THREAD=$(q "$tcg_thread")"
     echo "export MSB_LAB_CPU=$(q "$cpu_model")"
     echo "export MSB_LAB_MMU=$(q "$mmu")"
     echo "export MSB_LAB_NODES=$(q "$nodes")"
@@ -366,7 +378,7 @@ share9p() { # ID PATH TAG [ro]
 mapfile -t fs_args < <(share9p fsroot / hostroot ro; share9p fsout "$out" msbout; share9p fsrun "$share" msbrun
     share9p fstmp /tmp msbtmp)
 
-accel_note=$([[ $accel == tcg ]] && echo "emulated $cpu_model" || echo "host CPU, nested")
+accel_note=$([[ $accel == tcg ]] && echo "emulated $cpu_model, $tcg_thread-threaded" || echo "host CPU, nested")
 echo "lab: kernel $kver, accel $accel ($accel_note), mmu $mmu, $cpus cpus, $mem, $nodes node(s)" >&2
 
 # Quiet unless -v: every console line costs boot time under TCG.
@@ -377,7 +389,7 @@ klog="quiet loglevel=3"
 pdeath=()
 command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
 "${pdeath[@]}" "$QEMU" -nodefaults -no-user-config -display none -vga none -monitor none \
-    -no-reboot -machine pc -accel "$accel" -cpu "$cpu_model" -smp "$cpus" -m "${mem_mib}M" \
+    -no-reboot -machine pc -accel "$accel_opt" -cpu "$cpu_model" -smp "$cpus" -m "${mem_mib}M" \
     "${numa[@]}" \
     -kernel "$vmlinuz" -initrd "$initramfs" \
     -append "console=ttyS0 $klog panic=-1" \
