@@ -39,14 +39,15 @@ matrix() { # DIR
 	"$MSB_BIN" run delete "${common[@]}" --json "$1/delete.json"
 	"$MSB_BIN" run move "${common[@]}" --json "$1/move.json"
 }
-run_opts_str="${run_opts[*]}"
 for side in base new; do
 	kernel=${!side}
 	modules_var=MSB_AB_${side^^}_MODULES
 	mods=()
 	[[ -n ${!modules_var:-} ]] && mods=(--modules "${!modules_var}")
+	# shellcheck disable=SC2016 # $1 and $@ expand in the guest's bash
 	"$src/scripts/lab.sh" --kernel "$kernel" "${mods[@]}" --mem 3G --out "$out/$side" \
-		--timeout 3000 -- bash -c "$(declare -f matrix); run_opts=($run_opts_str); matrix '$out/$side'" \
+		--timeout 3000 -- bash -c "$(declare -f matrix)"'; d=$1; shift; run_opts=("$@"); matrix "$d"' \
+		_ "$out/$side" "${run_opts[@]}" \
 		| tee "$out/$side/run.txt"
 done
 "$src/scripts/report.sh" kernels "$out/base" "$out/new" "$out"

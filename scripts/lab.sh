@@ -372,7 +372,8 @@ cat <"$tmp/stderr" >&2 &
 reader_pids+=($!)
 
 share9p() { # ID PATH TAG [ro]
-    printf '%s\n' -fsdev "local,id=$1,path=$2,security_model=none,multidevs=remap${4:+,readonly=on}" \
+    # QEMU option values escape a comma by doubling it.
+    printf '%s\n' -fsdev "local,id=$1,path=${2//,/,,},security_model=none,multidevs=remap${4:+,readonly=on}" \
         -device "virtio-9p-pci,fsdev=$1,mount_tag=$3"
 }
 mapfile -t fs_args < <(share9p fsroot / hostroot ro; share9p fsout "$out" msbout; share9p fsrun "$share" msbrun
@@ -393,9 +394,9 @@ command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
     "${numa[@]}" \
     -kernel "$vmlinuz" -initrd "$initramfs" \
     -append "console=ttyS0 $klog panic=-1" \
-    -chardev "file,id=con,path=$tmp/console,append=on" -serial chardev:con \
-    -chardev "file,id=out,path=$tmp/stdout,append=on" \
-    -chardev "file,id=err,path=$tmp/stderr,append=on" \
+    -chardev "file,id=con,path=${tmp//,/,,}/console,append=on" -serial chardev:con \
+    -chardev "file,id=out,path=${tmp//,/,,}/stdout,append=on" \
+    -chardev "file,id=err,path=${tmp//,/,,}/stderr,append=on" \
     -device virtio-serial-pci,id=vser \
     -device virtserialport,bus=vser.0,chardev=out,name=msb.stdout \
     -device virtserialport,bus=vser.0,chardev=err,name=msb.stderr \

@@ -18,8 +18,13 @@ if [[ ${MSB_LAB:-0} != 1 && -r /dev/kvm && -w /dev/kvm ]]; then
 	"$src/scripts/suite.sh" "$out"
 else
 	kernel=${MSB_LAB_KERNEL:-6.12}
-	mapfile -t kp < <("$src/scripts/lab-kernel.sh" path "$kernel")
-	release=$(basename "${kp[1]}")
+	if [[ $kernel == */* ]]; then
+		release=$(basename "$kernel") # a bzImage of the user's own
+	else
+		kp_out=$("$src/scripts/lab-kernel.sh" path "$kernel") || exit $?
+		mapfile -t kp <<<"$kp_out"
+		release=$(basename "${kp[1]}")
+	fi
 	out=$src/results/$host-lab-$release-$(date +%Y%m%d-%H%M%S)
 	echo "run.sh: no usable /dev/kvm here: the suite runs in the QEMU lab (kernel $release);" \
 		"its times are emulated, not hardware latency. Results in $out" >&2
