@@ -21,20 +21,12 @@ fi
 kernel=${MSB_LAB_KERNEL:-6.12}
 echo "kvm-run: $why; running in the QEMU lab (kernel $kernel, mmu ${MSB_LAB_MMU:-shadow})"
 export MSB_LAB_PATH="$top_builddir/bench${MSB_LAB_PATH:+:$MSB_LAB_PATH}"
-# shellcheck disable=SC2086 # MSB_LAB_ARGS holds several options
-lab() {
-	"$top_srcdir/scripts/lab.sh" --kernel "$kernel" --mmu "${MSB_LAB_MMU:-shadow}" \
-		${MSB_LAB_ARGS:-} -- env top_srcdir="$top_srcdir" top_builddir="$top_builddir" "$@"
-}
+# shellcheck source=tests/lab-retry.sh
+. "$top_srcdir/tests/lab-retry.sh"
 rc=0
-lab "$@" || rc=$?
-# 125: the emulated guest kernel itself failed (seen once in ~50 TCG boots: a panic in
-# an interrupt), so the test never ran. That is the lab, not KVM: try once more, loudly.
-if [[ $rc == 125 ]]; then
-	echo "kvm-run: the lab guest failed before the test could finish (exit 125); retrying once"
-	rc=0
-	lab "$@" || rc=$?
-fi
+# shellcheck disable=SC2086 # MSB_LAB_ARGS holds several options
+lab_retry --kernel "$kernel" --mmu "${MSB_LAB_MMU:-shadow}" ${MSB_LAB_ARGS:-} -- \
+	env top_srcdir="$top_srcdir" top_builddir="$top_builddir" "$@" || rc=$?
 if [[ $rc == 3 ]]; then
 	echo "SKIP: $why and the lab could not start (see above)"
 	exit 77

@@ -4,18 +4,9 @@
 set -euo pipefail
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-# scripts/lab.sh, retried once when the emulated guest kernel itself fails (exit 125),
-# as in kvm-run.sh: then the test never ran.
-lab() {
-	local rc=0
-	"$top_srcdir/scripts/lab.sh" "$@" || rc=$?
-	if [[ $rc == 125 ]]; then
-		echo "lab-test: the lab guest failed (exit 125); retrying once"
-		rc=0
-		"$top_srcdir/scripts/lab.sh" "$@" || rc=$?
-	fi
-	return "$rc"
-}
+# shellcheck source=tests/lab-retry.sh
+. "$top_srcdir/tests/lab-retry.sh"
+lab() { lab_retry "$@"; }
 msb=$top_builddir/bench/memslot-bench
 jg=$top_builddir/tests/json_get
 export MSB_LAB_PATH=$top_builddir/bench
