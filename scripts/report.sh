@@ -14,10 +14,14 @@ results() { # result files of a directory (info.json is not one)
 	find "$1" -maxdepth 1 -name '*.json' ! -name info.json | sort
 }
 
+# Reports name their files relative to OUTDIR, so a committed set reads the same on
+# any machine.
+rel() { realpath --relative-to="$out" "$1"; }
+
 mode=${1:-}
 case $mode in
 variants)
-	dir=${2:?usage: report.sh variants DIR}
+	dir=$(realpath "${2:?usage: report.sh variants DIR}")
 	out=$dir
 	mapfile -t files < <(results "$dir")
 	[[ ${#files[@]} -gt 0 ]] || die "no result files in $dir"
@@ -25,14 +29,15 @@ variants)
 		for f in "${files[@]}"; do
 			[[ $fmt == text ]] && printf '== %s\n' "$(basename "$f" .json)" ||
 				printf '## %s\n\n' "$(basename "$f" .json)"
-			"$msb" compare --variants zap-all,zap-slot --format "$fmt" "$f"
+			(cd "$out" && "$msb" compare --variants zap-all,zap-slot --format "$fmt" "$(rel "$f")")
 			echo
 		done > "$out/report.$([[ $fmt == text ]] && echo txt || echo md)"
 	done
 	plots=("$dir")
 	;;
 kernels)
-	base=${2:?usage: report.sh kernels BASEDIR NEWDIR OUTDIR} new=${3:?} out=${4:?}
+	base=$(realpath "${2:?usage: report.sh kernels BASEDIR NEWDIR OUTDIR}")
+	new=$(realpath "${3:?}") out=$(realpath "${4:?}")
 	mapfile -t files < <(results "$base")
 	[[ ${#files[@]} -gt 0 ]] || die "no result files in $base"
 	for fmt in text markdown; do
@@ -41,7 +46,7 @@ kernels)
 			[[ -f $n ]] || die "$n missing: both kernels must run the same matrix"
 			[[ $fmt == text ]] && printf '== %s\n' "$(basename "$f" .json)" ||
 				printf '## %s\n\n' "$(basename "$f" .json)"
-			"$msb" compare --format "$fmt" "$f" "$n"
+			(cd "$out" && "$msb" compare --format "$fmt" "$(rel "$f")" "$(rel "$n")")
 			echo
 		done > "$out/report.$([[ $fmt == text ]] && echo txt || echo md)"
 	done
