@@ -70,16 +70,6 @@ static uint64_t data_va_size(const struct aspace_cfg *cfg)
 	return host_mem > slot_size ? host_mem : slot_size;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int cfg_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Aliasing cannot create more VMAs than vm.max_map_count allows. */
 static int check_map_count(uint64_t chunks, const struct aspace_cfg *cfg, char *err,
@@ -94,7 +84,7 @@ static int check_map_count(uint64_t chunks, const struct aspace_cfg *cfg, char *
 	if (chunks + 1000 > max) {
 		char g[32], h[32];
 
-		return cfg_fail(err, errlen, "--host-mem %s is too small for --guest-mem %s: aliasing "
+		return msb_fail(err, errlen, "--host-mem %s is too small for --guest-mem %s: aliasing "
 				"needs %" PRIu64 " mappings, vm.max_map_count is %" PRIu64,
 				SZ(cfg->host_mem, h), SZ(cfg->guest_mem, g), chunks, max);
 	}
@@ -107,40 +97,40 @@ int aspace_cfg_check(const struct aspace_cfg *cfg, char *err, size_t errlen)
 	uint64_t page, slot_size, host_mem = host_mem_of(cfg);
 
 	if (cfg->nslots < 1)
-		return cfg_fail(err, errlen, "need at least 1 data slot (got %u)", cfg->nslots);
+		return msb_fail(err, errlen, "need at least 1 data slot (got %u)", cfg->nslots);
 	if (cfg->page_shift != PAGE_SHIFT_4K && cfg->page_shift != PAGE_SHIFT_2M)
-		return cfg_fail(err, errlen, "guest page shift %u is not supported (12 = 4K or 21 = 2M)",
+		return msb_fail(err, errlen, "guest page shift %u is not supported (12 = 4K or 21 = 2M)",
 			cfg->page_shift);
 	if (cfg->backing != BACKING_ANON && cfg->backing != BACKING_MEMFD &&
 	    cfg->backing != BACKING_THP)
-		return cfg_fail(err, errlen, "unknown memory backing %d", (int)cfg->backing);
+		return msb_fail(err, errlen, "unknown memory backing %d", (int)cfg->backing);
 	if (cfg->nvcpus < 1 || cfg->nvcpus > ASPACE_MAX_VCPUS)
-		return cfg_fail(err, errlen, "--vcpus %u is out of range (1..%d)", cfg->nvcpus, ASPACE_MAX_VCPUS);
+		return msb_fail(err, errlen, "--vcpus %u is out of range (1..%d)", cfg->nvcpus, ASPACE_MAX_VCPUS);
 
 	page = 1ULL << cfg->page_shift;
 	SZ(page, p);
 	if (!cfg->guest_mem || cfg->guest_mem % ((uint64_t)cfg->nslots * page))
-		return cfg_fail(err, errlen, "--guest-mem %s is not a multiple of %u slots x %s pages",
+		return msb_fail(err, errlen, "--guest-mem %s is not a multiple of %u slots x %s pages",
 			SZ(cfg->guest_mem, g), cfg->nslots, p);
 	if (cfg->guest_mem > GVA_LIMIT - ASPACE_DATA_GPA)
-		return cfg_fail(err, errlen, "--guest-mem %s is too large: the data region must end below 128T",
+		return msb_fail(err, errlen, "--guest-mem %s is too large: the data region must end below 128T",
 			SZ(cfg->guest_mem, g));
 	slot_size = cfg->guest_mem / cfg->nslots;
 
 	if (host_mem > cfg->guest_mem)
-		return cfg_fail(err, errlen, "--host-mem %s is larger than --guest-mem %s", SZ(host_mem, h),
+		return msb_fail(err, errlen, "--host-mem %s is larger than --guest-mem %s", SZ(host_mem, h),
 			SZ(cfg->guest_mem, g));
 	if (host_mem % page)
-		return cfg_fail(err, errlen, "--host-mem %s is not a multiple of the %s guest page", SZ(host_mem, h), p);
+		return msb_fail(err, errlen, "--host-mem %s is not a multiple of the %s guest page", SZ(host_mem, h), p);
 	if (host_mem == cfg->guest_mem)
 		return 0;
 	if (cfg->backing != BACKING_MEMFD)
-		return cfg_fail(err, errlen, "--host-mem %s < --guest-mem %s (aliasing) needs the memfd backing, not %s",
+		return msb_fail(err, errlen, "--host-mem %s < --guest-mem %s (aliasing) needs the memfd backing, not %s",
 			SZ(host_mem, h), SZ(cfg->guest_mem, g), backing_name(cfg->backing));
 	if (host_mem % slot_size && slot_size % host_mem) {
 		char s[32];
 
-		return cfg_fail(err, errlen, "--host-mem %s and the slot size %s must divide one another for aliasing",
+		return msb_fail(err, errlen, "--host-mem %s and the slot size %s must divide one another for aliasing",
 			SZ(host_mem, h), SZ(slot_size, s));
 	}
 	return check_map_count(data_va_size(cfg) / host_mem, cfg, err, errlen);

@@ -208,16 +208,6 @@ void result_run_add_series(json_object *run, const struct series *s)
 	json_object_object_add(metrics, s->name, m);
 }
 
-static __attribute__((format(printf, 3, 4))) int fail(char *err, size_t errlen,
-						      const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int write_all(int fd, const char *p, size_t len)
 {
@@ -294,50 +284,50 @@ int result_write(struct result_file *r, const char *path, bool force, char *err,
 	text = json_object_to_json_string_ext(r->root, JSON_C_TO_STRING_PRETTY |
 						       JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text)
-		return fail(err, errlen, "%s: out of memory formatting the result", path);
+		return msb_fail(err, errlen, "%s: out of memory formatting the result", path);
 
 	if (!strcmp(path, "-")) {
 		if (fputs(text, stdout) == EOF || fputc('\n', stdout) == EOF || fflush(stdout))
-			return fail(err, errlen, "stdout: %s", strerror(errno));
+			return msb_fail(err, errlen, "stdout: %s", strerror(errno));
 		return 0;
 	}
 
 	/* Early and friendly; publish_noreplace() closes the race. */
 	if (!force && lstat(path, &st) == 0)
-		return fail(err, errlen, "%s exists (use --force to overwrite)", path);
+		return msb_fail(err, errlen, "%s exists (use --force to overwrite)", path);
 
 	/* Same directory as the target, so the rename never crosses file systems. */
 	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
 		msb_die("out of memory");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		fail(err, errlen, "%s: cannot create %s: %s", path, tmp, strerror(errno));
+		msb_fail(err, errlen, "%s: cannot create %s: %s", path, tmp, strerror(errno));
 		free(tmp);
 		return -1;
 	}
 	if (write_all(fd, text, strlen(text)) || write_all(fd, "\n", 1)) {
 		e = errno;
-		fail(err, errlen, "%s: writing %s: %s", path, tmp, strerror(e));
+		msb_fail(err, errlen, "%s: writing %s: %s", path, tmp, strerror(e));
 		goto out_unlink;
 	}
 	if (fsync(fd)) {
 		e = errno;
-		fail(err, errlen, "%s: fsync of %s: %s", path, tmp, strerror(e));
+		msb_fail(err, errlen, "%s: fsync of %s: %s", path, tmp, strerror(e));
 		goto out_unlink;
 	}
 	e = close(fd);
 	fd = -1;
 	if (e) {
 		e = errno;
-		fail(err, errlen, "%s: closing %s: %s", path, tmp, strerror(e));
+		msb_fail(err, errlen, "%s: closing %s: %s", path, tmp, strerror(e));
 		goto out_unlink;
 	}
 	if (force ? rename(tmp, path) : publish_noreplace(tmp, path)) {
 		e = errno;
 		if (e == EEXIST)
-			fail(err, errlen, "%s exists (use --force to overwrite)", path);
+			msb_fail(err, errlen, "%s exists (use --force to overwrite)", path);
 		else
-			fail(err, errlen, "%s: cannot rename %s into place: %s", path, tmp,
+			msb_fail(err, errlen, "%s: cannot rename %s into place: %s", path, tmp,
 			     strerror(e));
 		goto out_unlink;
 	}
@@ -383,9 +373,9 @@ static int want(json_object *o, const char *ctx, const char *key, enum json_type
 		json_object **out, char *msg, size_t len)
 {
 	if (!json_object_object_get_ex(o, key, out))
-		return fail(msg, len, "%s%s is missing", ctx, key);
+		return msb_fail(msg, len, "%s%s is missing", ctx, key);
 	if (!json_object_is_type(*out, t))
-		return fail(msg, len, "%s%s is not %s", ctx, key, type_phrase(t));
+		return msb_fail(msg, len, "%s%s is not %s", ctx, key, type_phrase(t));
 	return 0;
 }
 
@@ -397,7 +387,7 @@ static int check_metric(json_object *m, const char *ctx, char *msg, size_t len)
 	size_t count;
 
 	if (!json_object_is_type(m, json_type_object))
-		return fail(msg, len, "%s is not an object", ctx);
+		return msb_fail(msg, len, "%s is not an object", ctx);
 
 	char sub[512];
 	snprintf(sub, sizeof(sub), "%s.", ctx);
@@ -410,24 +400,24 @@ static int check_metric(json_object *m, const char *ctx, char *msg, size_t len)
 	for (size_t i = 0; i < count; i++) {
 		v = json_object_array_get_idx(samples, i);
 		if (!is_number(v))
-			return fail(msg, len, "%s.samples[%zu] is not a number", ctx, i);
+			return msb_fail(msg, len, "%s.samples[%zu] is not a number", ctx, i);
 		if (!isfinite(json_object_get_double(v)))
-			return fail(msg, len, "%s.samples[%zu] is not finite", ctx, i);
+			return msb_fail(msg, len, "%s.samples[%zu] is not finite", ctx, i);
 	}
 
 	snprintf(sub, sizeof(sub), "%s.summary.", ctx);
 	if (want(sum, sub, "n", json_type_int, &n, msg, len))
 		return -1;
 	if (json_object_get_int64(n) < 0 || (uint64_t)json_object_get_int64(n) != count)
-		return fail(msg, len, "%s.summary.n is %" PRId64 " but there are %zu samples",
+		return msb_fail(msg, len, "%s.summary.n is %" PRId64 " but there are %zu samples",
 			    ctx, json_object_get_int64(n), count);
 	if (!count)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(stats); i++) {
 		if (!json_object_object_get_ex(sum, stats[i], &v))
-			return fail(msg, len, "%s.summary.%s is missing", ctx, stats[i]);
+			return msb_fail(msg, len, "%s.summary.%s is missing", ctx, stats[i]);
 		if (!is_number(v))
-			return fail(msg, len, "%s.summary.%s is not a number", ctx, stats[i]);
+			return msb_fail(msg, len, "%s.summary.%s is not a number", ctx, stats[i]);
 	}
 	return 0;
 }
@@ -438,7 +428,7 @@ static int check_run(json_object *run, size_t idx, char *msg, size_t len)
 	char ctx[64];
 
 	if (!json_object_is_type(run, json_type_object))
-		return fail(msg, len, "runs[%zu] is not an object", idx);
+		return msb_fail(msg, len, "runs[%zu] is not an object", idx);
 	snprintf(ctx, sizeof(ctx), "runs[%zu].", idx);
 	if (want(run, ctx, "scenario", json_type_string, &v, msg, len) ||
 	    want(run, ctx, "variant", json_type_string, &v, msg, len) ||
@@ -450,7 +440,7 @@ static int check_run(json_object *run, size_t idx, char *msg, size_t len)
 	if (!strcmp(s, "unsupported"))
 		return want(run, ctx, "reason", json_type_string, &v, msg, len);
 	if (strcmp(s, "measured"))
-		return fail(msg, len, "runs[%zu].status '%s' is neither measured nor unsupported",
+		return msb_fail(msg, len, "runs[%zu].status '%s' is neither measured nor unsupported",
 			    idx, s);
 	if (want(run, ctx, "metrics", json_type_object, &metrics, msg, len))
 		return -1;
@@ -470,11 +460,11 @@ static int validate(json_object *root, char *msg, size_t len)
 	json_object *schema, *runs;
 
 	if (!json_object_is_type(root, json_type_object))
-		return fail(msg, len, "not a JSON object");
+		return msb_fail(msg, len, "not a JSON object");
 	if (want(root, "", "schema", json_type_string, &schema, msg, len))
 		return -1;
 	if (strcmp(json_object_get_string(schema), RESULT_SCHEMA))
-		return fail(msg, len, "schema '%s' is not %s", json_object_get_string(schema),
+		return msb_fail(msg, len, "schema '%s' is not %s", json_object_get_string(schema),
 			    RESULT_SCHEMA);
 	if (want(root, "", "runs", json_type_array, &runs, msg, len))
 		return -1;
@@ -538,10 +528,10 @@ int result_read(const char *path, json_object **root, char *err, size_t errlen)
 	*root = NULL;
 	buf = slurp(path, &len);
 	if (!buf)
-		return fail(err, errlen, "%s: %s", path, strerror(errno));
+		return msb_fail(err, errlen, "%s: %s", path, strerror(errno));
 	if (len >= INT32_MAX) {
 		free(buf);
-		return fail(err, errlen, "%s: too large for a result file", path);
+		return msb_fail(err, errlen, "%s: too large for a result file", path);
 	}
 
 	tok = json_tokener_new();
@@ -554,7 +544,7 @@ int result_read(const char *path, json_object **root, char *err, size_t errlen)
 	json_tokener_free(tok);
 	if (!o || je != json_tokener_success) {
 		json_object_put(o);
-		fail(err, errlen, "%s: invalid JSON at line %u: %s", path,
+		msb_fail(err, errlen, "%s: invalid JSON at line %u: %s", path,
 		     line_of(buf, end < len ? end : len), json_tokener_error_desc(je));
 		free(buf);
 		return -1;
@@ -563,7 +553,7 @@ int result_read(const char *path, json_object **root, char *err, size_t errlen)
 		end++;
 	if (end < len && buf[end]) {
 		json_object_put(o);
-		fail(err, errlen, "%s: invalid JSON at line %u: text after the document", path,
+		msb_fail(err, errlen, "%s: invalid JSON at line %u: text after the document", path,
 		     line_of(buf, end));
 		free(buf);
 		return -1;
@@ -572,7 +562,7 @@ int result_read(const char *path, json_object **root, char *err, size_t errlen)
 
 	if (validate(o, msg, sizeof(msg))) {
 		json_object_put(o);
-		return fail(err, errlen, "%s: %s", path, msg);
+		return msb_fail(err, errlen, "%s: %s", path, msg);
 	}
 	*root = o;
 	return 0;

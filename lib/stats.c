@@ -20,18 +20,6 @@
 #define STATS_MAX_FILE		(16 * MIB)
 #define DESC_FIXED		sizeof(struct kvm_stats_desc)
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static void free_fields(struct kvm_stats *st)
 {
@@ -55,39 +43,39 @@ int stats_parse(const void *blob, size_t len, struct kvm_stats *out, char *err, 
 		err[0] = '\0';
 
 	if (!blob || len < sizeof(h))
-		return fail(err, errlen, "stats blob truncated: %zu bytes, header needs %zu",
+		return msb_fail(err, errlen, "stats blob truncated: %zu bytes, header needs %zu",
 			    len, sizeof(h));
 	memcpy(&h, b, sizeof(h));
 
 	if (h.name_size == 0 || h.name_size > STATS_MAX_NAME_SIZE)
-		return fail(err, errlen, "stats header: implausible name_size %u", h.name_size);
+		return msb_fail(err, errlen, "stats header: implausible name_size %u", h.name_size);
 
 	/* id string: name_size bytes, NUL-terminated inside them */
 	if (h.id_offset < sizeof(h) || (uint64_t)h.id_offset + h.name_size > len)
-		return fail(err, errlen, "stats header: id_offset %u out of range (len %zu)",
+		return msb_fail(err, errlen, "stats header: id_offset %u out of range (len %zu)",
 			    h.id_offset, len);
 	id = (const char *)b + h.id_offset;
 	if (!memchr(id, '\0', h.name_size))
-		return fail(err, errlen, "stats id string not NUL-terminated within %u bytes",
+		return msb_fail(err, errlen, "stats id string not NUL-terminated within %u bytes",
 			    h.name_size);
 
 	stride = DESC_FIXED + (uint64_t)h.name_size;
 	desc_end = (uint64_t)h.desc_offset + (uint64_t)h.num_desc * stride;
 	if (h.desc_offset < sizeof(h) || h.desc_offset > len)
-		return fail(err, errlen, "stats header: desc_offset %u beyond blob (len %zu)",
+		return msb_fail(err, errlen, "stats header: desc_offset %u beyond blob (len %zu)",
 			    h.desc_offset, len);
 	if (desc_end > len)
-		return fail(err, errlen,
+		return msb_fail(err, errlen,
 			    "stats descriptors truncated: %u x %llu bytes at %u exceed len %zu",
 			    h.num_desc, (unsigned long long)stride, h.desc_offset, len);
 
 	/* The data block follows the descriptors; it must not overlap them. */
 	if (h.data_offset > len)
-		return fail(err, errlen, "stats header: data_offset %u beyond blob (len %zu)",
+		return msb_fail(err, errlen, "stats header: data_offset %u beyond blob (len %zu)",
 			    h.data_offset, len);
 	if (h.data_offset < sizeof(h) ||
 	    (h.data_offset >= h.desc_offset && h.data_offset < desc_end))
-		return fail(err, errlen, "stats header: data_offset %u overlaps header or descriptors",
+		return msb_fail(err, errlen, "stats header: data_offset %u overlaps header or descriptors",
 			    h.data_offset);
 	data_avail = len - h.data_offset;
 
@@ -101,22 +89,22 @@ int stats_parse(const void *blob, size_t len, struct kvm_stats *out, char *err, 
 
 		memcpy(&d, p, DESC_FIXED);
 		if (!memchr(name, '\0', h.name_size)) {
-			fail(err, errlen, "stats descriptor %u: name not NUL-terminated within %u bytes",
+			msb_fail(err, errlen, "stats descriptor %u: name not NUL-terminated within %u bytes",
 			     i, h.name_size);
 			goto bad;
 		}
 		if (!name[0]) {
-			fail(err, errlen, "stats descriptor %u: empty name", i);
+			msb_fail(err, errlen, "stats descriptor %u: empty name", i);
 			goto bad;
 		}
 		/* snapshots are u64 arrays: offsets must be u64-aligned */
 		if (d.offset % sizeof(uint64_t)) {
-			fail(err, errlen, "stats %s: offset %u not 8-byte aligned", name, d.offset);
+			msb_fail(err, errlen, "stats %s: offset %u not 8-byte aligned", name, d.offset);
 			goto bad;
 		}
 		end = (uint64_t)d.offset + (uint64_t)d.size * sizeof(uint64_t);
 		if (end > data_avail) {
-			fail(err, errlen,
+			msb_fail(err, errlen,
 			     "stats %s: offset %u size %u beyond data block (%llu bytes)",
 			     name, d.offset, d.size, (unsigned long long)data_avail);
 			goto bad;

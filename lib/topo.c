@@ -9,18 +9,6 @@
 #include <string.h>
 #include <hwloc.h>
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static unsigned count(hwloc_topology_t t, hwloc_obj_type_t type)
 {
@@ -46,14 +34,14 @@ int topo_summarize(const char *synthetic, struct topo_summary *out, char *err, s
 	if (err && errlen)
 		err[0] = '\0';
 	if (hwloc_topology_init(&t) < 0)
-		return fail(err, errlen, "hwloc_topology_init failed");
+		return msb_fail(err, errlen, "hwloc_topology_init failed");
 	if (synthetic && hwloc_topology_set_synthetic(t, synthetic) < 0) {
 		hwloc_topology_destroy(t);
-		return fail(err, errlen, "bad synthetic topology \"%s\"", synthetic);
+		return msb_fail(err, errlen, "bad synthetic topology \"%s\"", synthetic);
 	}
 	if (hwloc_topology_load(t) < 0) {
 		hwloc_topology_destroy(t);
-		return fail(err, errlen, "hwloc_topology_load failed");
+		return msb_fail(err, errlen, "hwloc_topology_load failed");
 	}
 
 	out->npackages = count(t, HWLOC_OBJ_PACKAGE);

@@ -15,6 +15,9 @@ __attribute__((noreturn, format(printf, 1, 2))) void msb_die(const char *fmt, ..
 /* Same, with ": strerror(errno)" appended. */
 __attribute__((noreturn, format(printf, 1, 2))) void msb_die_errno(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void msb_warn(const char *fmt, ...);
+/* Format a one-line error into err (when err is not NULL) and return -1: the library's
+ * "fail with a message" for functions that must not exit. */
+__attribute__((format(printf, 3, 4))) int msb_fail(char *err, size_t errlen, const char *fmt, ...);
 
 void *msb_calloc(size_t n, size_t size);
 void *msb_realloc(void *p, size_t n, size_t size);

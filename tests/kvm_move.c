@@ -5,10 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aspace.h"
 #include "check.h"
-#include "guest.h"
-#include "kvm.h"
+#include "guest_fixture.h"
 #include "util.h"
 
 #define SLOT_SIZE (2 * MIB)
@@ -16,54 +14,44 @@
 
 int main(void)
 {
-	struct kvm_sys sys;
-	if (__kvm_open(&sys) < 0) {
-		printf("SKIP: no usable /dev/kvm; tests/kvm-run.sh runs this in the lab\n");
-		return 77;
-	}
 	const struct aspace_cfg cfg = {
 		.guest_mem = 64 * MIB, .nslots = 1, .page_shift = PAGE_SHIFT_4K,
 		.backing = BACKING_MEMFD, .nvcpus = 1, .extra_pt_pages = 16,
 	};
-	struct kvm_vm vm;
-	struct aspace as;
-	struct kvm_vcpu vcpu;
-	vm_create(&sys, &vm);
-	aspace_build(&vm, &cfg, &as);
-	unsigned idx = aspace_add_slot(&as, 0, SLOT_SIZE, true);
-	const uint64_t a = as.slots[idx].gpa, b = a + 1 * GIB;
+	struct fixture f;
+	if (fixture_build(&f, &cfg))
+		return 77;
+	struct aspace *as = &f.as;
+	unsigned idx = aspace_add_slot(as, 0, SLOT_SIZE, true);
+	const uint64_t a = as->slots[idx].gpa, b = a + 1 * GIB;
 	/* The guest maps B too, with no memslot behind it until the move. */
-	if (pt_map(&as.pt, b, b, SLOT_SIZE, PAGE_SHIFT_4K, PTE_W | PTE_U) < 0)
+	if (pt_map(&as->pt, b, b, SLOT_SIZE, PAGE_SHIFT_4K, PTE_W | PTE_U) < 0)
 		msb_die("cannot map GPA 0x%" PRIx64 " in the guest page tables", b);
-	guest_load(&as);
-	vcpu_create(&sys, &vm, 0, &vcpu);
-	guest_vcpu_init(&sys, &as, &vcpu);
-	struct guest_ctl *ctl = guest_ctl(&as, 0);
+	fixture_start(&f);
+	struct kvm_vcpu *vcpu = &f.vcpu;
+	struct guest_ctl *ctl = f.ctl;
 	const uint64_t npages = SLOT_SIZE / 4096;
 	uint64_t expect = 0;
 	for (uint64_t i = 0; i < npages; i++)
 		expect += SEED + i;
 
-	CHECK_EQ_U64(guest_call(&vcpu, ctl, guest_fn(guest_touch), SEED, a, npages, 4096), npages);
-	CHECK_EQ_U64(guest_call(&vcpu, ctl, guest_fn(guest_read_sum), 0, a, npages, 4096), expect);
+	CHECK_EQ_U64(guest_call(vcpu, ctl, guest_fn(guest_touch), SEED, a, npages, 4096), npages);
+	CHECK_EQ_U64(guest_call(vcpu, ctl, guest_fn(guest_read_sum), 0, a, npages, 4096), expect);
 
-	vm_set_memslot(&vm, as.slots[idx].id, 0, b, SLOT_SIZE, as.slots[idx].hva);
-	uint64_t at_b = guest_call(&vcpu, ctl, guest_fn(guest_read_sum), 0, b, npages, 4096);
+	vm_set_memslot(&f.vm, as->slots[idx].id, 0, b, SLOT_SIZE, as->slots[idx].hva);
+	uint64_t at_b = guest_call(vcpu, ctl, guest_fn(guest_read_sum), 0, b, npages, 4096);
 	CHECK_EQ_U64(at_b, expect);
 	printf("moved slot %u from GPA 0x%" PRIx64 " to 0x%" PRIx64 ": guest reads %s at the new GPA\n",
-	       as.slots[idx].id, a, b, at_b == expect ? "what it wrote at the old one" : "WRONG data");
+	       as->slots[idx].id, a, b, at_b == expect ? "what it wrote at the old one" : "WRONG data");
 
 	/* Write new values at B, move back, read them at A. */
-	CHECK_EQ_U64(guest_call(&vcpu, ctl, guest_fn(guest_touch), SEED + 1, b, npages, 4096), npages);
-	vm_set_memslot(&vm, as.slots[idx].id, 0, a, SLOT_SIZE, as.slots[idx].hva);
-	uint64_t at_a = guest_call(&vcpu, ctl, guest_fn(guest_read_sum), 0, a, npages, 4096);
+	CHECK_EQ_U64(guest_call(vcpu, ctl, guest_fn(guest_touch), SEED + 1, b, npages, 4096), npages);
+	vm_set_memslot(&f.vm, as->slots[idx].id, 0, a, SLOT_SIZE, as->slots[idx].hva);
+	uint64_t at_a = guest_call(vcpu, ctl, guest_fn(guest_read_sum), 0, a, npages, 4096);
 	CHECK_EQ_U64(at_a, expect + npages);
 	printf("moved back: guest reads at 0x%" PRIx64 " what it wrote at 0x%" PRIx64 ": %s\n", a, b,
 	       at_a == expect + npages ? "yes" : "NO");
 
-	vcpu_close(&vcpu);
-	vm_close(&vm);
-	aspace_destroy(&as);
-	kvm_close(&sys);
+	fixture_close(&f);
 	CHECK_DONE();
 }

@@ -6,11 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "aspace.h"
 #include "check.h"
 #include "env.h"
-#include "guest.h"
-#include "kvm.h"
+#include "guest_fixture.h"
 #include "stats.h"
 #include "util.h"
 
@@ -27,13 +25,6 @@ static int64_t delta_or_die(const struct kvm_stats *st, const struct kvm_stats_s
 
 int main(void)
 {
-	struct kvm_sys sys;
-	int r = __kvm_open(&sys);
-	if (r < 0) {
-		printf("SKIP: cannot open /dev/kvm (%s); tests/kvm-run.sh runs this in the lab\n",
-		       strerror(-r));
-		return 77;
-	}
 	struct host_env host;
 	struct kvm_env kenv;
 	host_env_probe(&host);
@@ -48,25 +39,22 @@ int main(void)
 	const uint64_t npages = cfg.guest_mem >> PAGE_SHIFT_4K;
 	const uint64_t host_pages = cfg.host_mem >> PAGE_SHIFT_4K;
 
-	struct kvm_vm vm;
-	struct aspace as;
-	struct kvm_vcpu vcpu;
-	vm_create(&sys, &vm);
-	aspace_build(&vm, &cfg, &as);
-	guest_load(&as);
-	vcpu_create(&sys, &vm, 0, &vcpu);
-	guest_vcpu_init(&sys, &as, &vcpu);
+	struct fixture f;
+	if (fixture_build(&f, &cfg))
+		return 77;
+	fixture_start(&f);
+	struct aspace *as = &f.as;
 
 	struct kvm_stats vms, vcs;
-	if (stats_open(vm.fd, &vms) < 0 || stats_open(vcpu.fd, &vcs) < 0)
+	if (stats_open(f.vm.fd, &vms) < 0 || stats_open(f.vcpu.fd, &vcs) < 0)
 		msb_die("KVM_GET_STATS_FD failed: the smoke test needs KVM binary stats (5.14+)");
 	struct kvm_stats_snap vm0, vm1, vc0, vc1;
 	stats_snapshot(&vms, &vm0);
 	stats_snapshot(&vcs, &vc0);
 
-	struct guest_ctl *ctl = guest_ctl(&as, 0);
+	struct guest_ctl *ctl = f.ctl;
 	uint64_t t0 = now_ns();
-	uint64_t done = guest_call(&vcpu, ctl, guest_fn(guest_touch), SEED, ASPACE_DATA_GPA,
+	uint64_t done = guest_call(&f.vcpu, ctl, guest_fn(guest_touch), SEED, ASPACE_DATA_GPA,
 				   npages, 4096);
 	uint64_t t1 = now_ns();
 	stats_snapshot(&vms, &vm1);
@@ -91,14 +79,14 @@ int main(void)
 	/* Read back: aliases share host pages, so the last slot to write a page wins. */
 	uint64_t bad = 0, expect_sum = 0;
 	for (uint64_t p = 0; p < npages; p++) {
-		const uint64_t *hva = aspace_gpa_to_hva(&as, ASPACE_DATA_GPA + p * 4096);
+		const uint64_t *hva = aspace_gpa_to_hva(as, ASPACE_DATA_GPA + p * 4096);
 		uint64_t last = p + ((npages - 1 - p) / host_pages) * host_pages;
 		if (!hva || *hva != SEED + last)
 			bad++;
 		expect_sum += SEED + last;
 	}
 	CHECK_EQ_U64(bad, 0);
-	uint64_t sum = guest_call(&vcpu, ctl, guest_fn(guest_read_sum), 0, ASPACE_DATA_GPA,
+	uint64_t sum = guest_call(&f.vcpu, ctl, guest_fn(guest_read_sum), 0, ASPACE_DATA_GPA,
 				  npages, 4096);
 	CHECK_EQ_U64(sum, expect_sum);
 	printf("host read back all %" PRIu64 " pages: %" PRIu64 " wrong; guest read sum %s\n",
@@ -110,9 +98,6 @@ int main(void)
 	stats_snap_free(&vc1);
 	stats_close(&vms);
 	stats_close(&vcs);
-	vcpu_close(&vcpu);
-	vm_close(&vm);
-	aspace_destroy(&as);
-	kvm_close(&sys);
+	fixture_close(&f);
 	CHECK_DONE();
 }
