@@ -304,20 +304,22 @@ json_object *host_env_json(const struct host_env *h)
 	json_object_object_add(o, "hv_signature", str_or_null(h->hv_signature));
 	json_object_object_add(o, "kind", str_or_null(h->kind));
 	json_object_object_add(o, "kind_detail", str_or_null(h->kind_detail));
-	if (h->lab) {
-		json_object *l = json_object_new_object();
-
-		json_object_object_add(l, "qemu", str_or_null(h->lab_qemu));
-		json_object_object_add(l, "accel", str_or_null(h->lab_accel));
-		json_object_object_add(l, "cpu", str_or_null(h->lab_cpu));
-		json_object_object_add(l, "mmu", str_or_null(h->lab_mmu));
-		json_object_object_add(l, "nodes", json_object_new_int64(h->lab_nodes));
-		json_object_object_add(l, "kernel_pkg", str_or_null(h->lab_kernel_pkg));
-		json_object_object_add(o, "lab", l);
-	} else {
-		json_object_object_add(o, "lab", NULL);
-	}
+	json_object_object_add(o, "lab", lab_env_json(h));
 	return o;
+}
+
+json_object *lab_env_json(const struct host_env *h)
+{
+	if (!h->lab)
+		return NULL;
+	json_object *l = json_object_new_object();
+	json_object_object_add(l, "qemu", str_or_null(h->lab_qemu));
+	json_object_object_add(l, "accel", str_or_null(h->lab_accel));
+	json_object_object_add(l, "cpu", str_or_null(h->lab_cpu));
+	json_object_object_add(l, "mmu", str_or_null(h->lab_mmu));
+	json_object_object_add(l, "nodes", json_object_new_int64(h->lab_nodes));
+	json_object_object_add(l, "kernel_package", str_or_null(h->lab_kernel_pkg));
+	return l;
 }
 
 json_object *kvm_env_json(const struct kvm_env *k)

@@ -31,5 +31,7 @@ void host_env_probe(struct host_env *h);
 void kvm_env_probe(struct kvm_env *k);
 json_object *host_env_json(const struct host_env *h);
 json_object *kvm_env_json(const struct kvm_env *k);
+/* The lab (QEMU version, accel, CPU, MMU, nodes, kernel package), NULL when not in it. */
+json_object *lab_env_json(const struct host_env *h);
 
 #endif

@@ -88,19 +88,7 @@ static json_object *environment_json(const struct host_env *h)
 	json_object_object_add(o, "kind", str_or_null(h->kind));
 	json_object_object_add(o, "detail", str_or_null(h->kind_detail));
 	json_object_object_add(o, "emulated", json_object_new_boolean(tcg));
-	if (h->lab) {
-		json_object *l = json_object_new_object();
-
-		json_object_object_add(l, "qemu", str_or_null(h->lab_qemu));
-		json_object_object_add(l, "accel", str_or_null(h->lab_accel));
-		json_object_object_add(l, "cpu", str_or_null(h->lab_cpu));
-		json_object_object_add(l, "mmu", str_or_null(h->lab_mmu));
-		json_object_object_add(l, "nodes", json_object_new_int64(h->lab_nodes));
-		json_object_object_add(l, "kernel_package", str_or_null(h->lab_kernel_pkg));
-		json_object_object_add(o, "lab", l);
-	} else {
-		json_object_object_add(o, "lab", NULL);
-	}
+	json_object_object_add(o, "lab", lab_env_json(h));
 	return o;
 }
 
