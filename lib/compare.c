@@ -13,13 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Counts of arrangements with U = k, k = 0..n*m, from the recurrence
  * c(k; i, j) = c(k - j; i - 1, j) + c(k; i, j - 1) (the largest of the i + j values
  * is an x, beating all j y's, or a y). Additions only: no cancellation in doubles. */

@@ -32,7 +32,7 @@ void series_free(struct series *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static int cmp_double(const void *a, const void *b)
+int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 

@@ -28,6 +28,8 @@ double percentile_sorted(const double *sorted, size_t n, double p);
 /* Least-squares y = a + b*x; r2 is the coefficient of determination. -1 if n < 2 or
  * all x are equal. */
 int linear_fit(const double *x, const double *y, size_t n, double *a, double *b, double *r2);
+/* qsort comparator for doubles, ascending. */
+int cmp_double(const void *a, const void *b);
 /* Median of back-to-back CLOCK_MONOTONIC reads, ns: the timer's own cost. */
 double clock_overhead_ns(void);
 

@@ -6,10 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-#define CHECK_NEAR(a, b, tol) do { double a_ = (a), b_ = (b); \
-	if (!(fabs(a_ - b_) <= (tol))) { \
-		fprintf(stderr, "%s:%d: %s ~= %s failed: %.17g != %.17g\n", \
-			__FILE__, __LINE__, #a, #b, a_, b_); check_failures++; } } while (0)
 #define EPS 1e-12
 
 /* ?wilcox.test in R (Hollander & Wolfe 1973, p. 69f): permeability constants of the
