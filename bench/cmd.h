@@ -7,6 +7,7 @@ struct opt;
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_kinds(int argc, char **argv);
 
 /* Parse a subcommand's options; prints help and exits 0 on --help, prints the one-line
  * error and exits 2 on bad input. Returns the index of the first positional argument. */

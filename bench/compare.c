@@ -11,10 +11,10 @@
 #include "cmd.h"
 #include "compare.h"
 #include "opts.h"
+#include "report.h"
 #include "result.h"
 #include "util.h"
 
-#define WIDTH 72
 #define LEVEL 0.95
 #define MIN_VMS 4 /* per-VM medians are compared from this many VMs a side (4 vs 4: 97% reachable) */
 #define FEW 9 /* below this many samples a side is flagged */
@@ -57,147 +57,7 @@ struct cli {
 	bool gate;
 };
 
-/* ---- JSON helpers ---- */
-
-static json_object *jget(json_object *o, const char *path)
-{
-	char key[64];
-
-	while (o && *path) {
-		size_t len = strcspn(path, ".");
-
-		if (len >= sizeof(key) || !json_object_is_type(o, json_type_object))
-			return NULL;
-		memcpy(key, path, len);
-		key[len] = '\0';
-		if (!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path += len + (path[len] == '.');
-	}
-	return o;
-}
-
-static const char *jstr(json_object *o, const char *path, const char *def)
-{
-	json_object *v = jget(o, path);
-
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : def;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Key order and number spelling do not matter: sorted keys, integral numbers as
- * integers. "reps" and "warmup" may differ between files being compared. */
-static void canon(FILE *f, json_object *o, bool skip_reps)
-{
-	switch (json_object_get_type(o)) {
-	case json_type_object: {
-		size_t n = 0, i = 0;
-		json_object_object_foreach(o, k0, v0) {
-			(void)k0;
-			(void)v0;
-			n++;
-		}
-		char **keys = msb_calloc(n + 1, sizeof(*keys));
-		json_object_object_foreach(o, k, v) {
-			(void)v;
-			keys[i++] = k;
-		}
-		qsort(keys, n, sizeof(*keys), cmp_str);
-		fputc('{', f);
-		for (i = 0; i < n; i++) {
-			if (skip_reps && (!strcmp(keys[i], "reps") || !strcmp(keys[i], "warmup")))
-				continue;
-			fprintf(f, "\"%s\":", keys[i]);
-			canon(f, json_object_object_get(o, keys[i]), false);
-			fputc(',', f);
-		}
-		fputc('}', f);
-		free(keys);
-		break;
-	}
-	case json_type_array:
-		fputc('[', f);
-		for (size_t i = 0; i < json_object_array_length(o); i++) {
-			canon(f, json_object_array_get_idx(o, i), false);
-			fputc(',', f);
-		}
-		fputc(']', f);
-		break;
-	case json_type_int:
-	case json_type_double: {
-		double d = json_object_get_double(o);
-
-		if (d == trunc(d) && fabs(d) < 9e15)
-			fprintf(f, "%lld", (long long)d);
-		else
-			fprintf(f, "%.17g", d);
-		break;
-	}
-	case json_type_null:
-		fputs("null", f);
-		break;
-	default:
-		fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN), f);
-	}
-}
-
-static char *canon_str(json_object *o, bool skip_reps)
-{
-	char *s = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&s, &len);
-
-	if (!f)
-		msb_die("out of memory");
-	if (o)
-		canon(f, o, skip_reps);
-	fclose(f);
-	return s;
-}
-
-/* scenario + params + layout: what must be equal for two runs to be compared. */
-static char *run_key(json_object *run)
-{
-	char *p = canon_str(jget(run, "params"), true), *l = canon_str(jget(run, "layout"), false);
-	char *k = NULL;
-
-	if (asprintf(&k, "%s|%s|%s", jstr(run, "scenario", "?"), p, l) < 0)
-		msb_die("out of memory");
-	free(p);
-	free(l);
-	return k;
-}
-
 /* ---- formatting values ---- */
-
-static bool is_ns(const char *unit)
-{
-	return !strcmp(unit, "ns");
-}
-
-static void fmt_val(double v, const char *unit, char *buf, size_t len, bool sign)
-{
-	const char *sg = sign && v >= 0 ? "+" : "";
-
-	if (is_ns(unit)) {
-		double a = fabs(v);
-
-		if (a >= 1e9)
-			snprintf(buf, len, "%s%.3fs", sg, v / 1e9);
-		else if (a >= 1e6)
-			snprintf(buf, len, "%s%.3fms", sg, v / 1e6);
-		else if (a >= 1e3)
-			snprintf(buf, len, "%s%.1fus", sg, v / 1e3);
-		else
-			snprintf(buf, len, "%s%.0fns", sg, v);
-	} else {
-		snprintf(buf, len, v == trunc(v) ? "%s%.0f" : "%s%.1f", sg, v);
-	}
-}
 
 static void fmt_pct(double p, char *buf, size_t len)
 {
@@ -205,25 +65,6 @@ static void fmt_pct(double p, char *buf, size_t len)
 		snprintf(buf, len, "%+.1g%%", p); /* not "-0.0%": which side of 0 matters */
 	else
 		snprintf(buf, len, fabs(p) >= 999.95 ? "%+.0f%%" : "%+.1f%%", p);
-}
-
-/* Param value for labels: sizes as 64M, strings bare. */
-static void fmt_param(const char *key, json_object *v, char *buf, size_t len)
-{
-	size_t kl = strlen(key);
-
-	if (json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0 &&
-	    ((kl > 4 && !strcmp(key + kl - 4, "_mem")) || strstr(key, "stride") ||
-	     strstr(key, "bytes"))) {
-		format_size((uint64_t)json_object_get_int64(v), buf, len);
-	} else if (json_object_is_type(v, json_type_string)) {
-		snprintf(buf, len, "%s", json_object_get_string(v));
-	} else {
-		char *c = canon_str(v, false);
-
-		snprintf(buf, len, "%s", c);
-		free(c);
-	}
 }
 
 enum verdict { V_NA, V_NONE, V_LOWER, V_HIGHER };
@@ -296,46 +137,7 @@ static void fmt_ratio(const struct mrow *r, char *buf, size_t len)
 		snprintf(buf, len, x >= 100 ? "%.0fx " : "%.1fx ", x);
 }
 
-/* Greedy word wrap at WIDTH; continuation lines indented by cont spaces. */
-static void wrap(FILE *f, const char *first, int cont, const char *text)
-{
-	int col = fprintf(f, "%s", first);
-	bool start = true;
-
-	while (*text) {
-		size_t w = strcspn(text, " ");
-
-		if (!start && col + 1 + (int)w > WIDTH) {
-			col = fprintf(f, "\n%*s", cont, "") - 1;
-			start = true;
-		}
-		if (!start)
-			col += fprintf(f, " ");
-		/* A word wider than the line (a long path) is cut, never let past WIDTH. */
-		while (col + (int)w > WIDTH && WIDTH - col > 0) {
-			int part = WIDTH - col;
-			fprintf(f, "%.*s", part, text);
-			text += part;
-			w -= (size_t)part;
-			col = fprintf(f, "\n%*s", cont, "") - 1;
-		}
-		col += fprintf(f, "%.*s", (int)w, text);
-		start = false;
-		text += w;
-		while (*text == ' ')
-			text++;
-	}
-	fputc('\n', f);
-}
-
 /* ---- building the comparison ---- */
-
-static const char *run_reason(json_object *run)
-{
-	if (!run || strcmp(jstr(run, "status", ""), "unsupported"))
-		return NULL;
-	return jstr(run, "reason", "unsupported");
-}
 
 static bool wanted_metric(const char *name, json_object *m)
 {
@@ -344,18 +146,6 @@ static bool wanted_metric(const char *name, json_object *m)
 	if (!strcmp(name, "mmu_shadow_zapped") || !strcmp(name, "remote_tlb_flush"))
 		return true;
 	return l > 3 && !strcmp(name + l - 3, "_ns") && !strcmp(jstr(m, "unit", "ns"), "ns");
-}
-
-static double *samples_of(json_object *m, size_t *n)
-{
-	json_object *a = jget(m, "samples");
-	double *v;
-
-	*n = a ? json_object_array_length(a) : 0;
-	v = msb_calloc(*n ? *n : 1, sizeof(*v));
-	for (size_t i = 0; i < *n; i++)
-		v[i] = json_object_get_double(json_object_array_get_idx(a, i));
-	return v;
 }
 
 /* Medians of a metric per VM instance (the "vm_round" of each sample, from run
@@ -640,92 +430,14 @@ static void cmp_free(struct cmp *c)
 	free(c->common);
 }
 
-/* ---- same host and environment? ---- */
-
-struct env_field {
-	const char *path;
-	double tolerance; /* relative, for numbers */
-};
-
-/* Not the kernel release: comparing kernels is the point. host.* describes the lab
- * guest in the lab; its memory moves a little with the kernel's own reservations. */
-static const struct env_field env_fields[] = {
-	{ "host.nodename", 0 },		{ "host.cpu_model", 0 },
-	{ "host.ncpus", 0 },		{ "host.memory_bytes", 0.02 },
-	{ "topology.numa_nodes", 0 },	{ "environment.kind", 0 },
-	{ "environment.lab.qemu", 0 },	{ "environment.lab.accel", 0 },
-	{ "environment.lab.cpu", 0 },	{ "environment.lab.mmu", 0 },
-	{ "environment.lab.nodes", 0 }, { "kvm_env.mmu", 0 },
-};
-
-static bool field_equal(json_object *a, json_object *b, double tol)
-{
-	if (!a || !b)
-		return !a && !b;
-	bool num = json_object_is_type(a, json_type_int) || json_object_is_type(a, json_type_double);
-	if (num && tol > 0 && (json_object_is_type(b, json_type_int) ||
-			       json_object_is_type(b, json_type_double))) {
-		double x = json_object_get_double(a), y = json_object_get_double(b);
-
-		return fabs(x - y) <= tol * fmax(fabs(x), fabs(y));
-	}
-	char *ca = canon_str(a, false), *cb = canon_str(b, false);
-	bool eq = !strcmp(ca, cb);
-	free(ca);
-	free(cb);
-	return eq;
-}
-
-/* 0, or -1 with every differing field and both values in err (one line). */
-static int same_environment(json_object *a, json_object *b, char *err, size_t len)
-{
-	size_t off = 0;
-
-	err[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(env_fields); i++) {
-		json_object *x = jget(a, env_fields[i].path), *y = jget(b, env_fields[i].path);
-
-		if (field_equal(x, y, env_fields[i].tolerance))
-			continue;
-		char *cx = x ? canon_str(x, false) : msb_strdup("(missing)");
-		char *cy = y ? canon_str(y, false) : msb_strdup("(missing)");
-		if (off < len)
-			off += (size_t)snprintf(err + off, len - off, "%s%s %s vs %s%s",
-						off ? ", " : "", env_fields[i].path, cx, cy,
-						env_fields[i].tolerance > 0 ? " (over 2% apart)" : "");
-		free(cx);
-		free(cy);
-	}
-	return off ? -1 : 0;
-}
-
 /* ---- output ---- */
 
 static void side_desc(const struct cmp *c, int s, char *buf, size_t len)
 {
-	json_object *r = c->root[s];
-	const char *kind = jstr(r, "environment.kind", jstr(r, "host.kind", "?"));
-	const char *accel = jstr(r, "environment.lab.accel", NULL);
-	const char *qemu = jstr(r, "environment.lab.qemu", NULL);
-	char lab[64] = "";
+	size_t off = c->variant[s] ? (size_t)snprintf(buf, len, "%s, ", c->variant[s]) : 0;
 
-	if (accel)
-		snprintf(lab, sizeof(lab), " (QEMU %s %s)", qemu ? qemu : "", accel);
-	snprintf(buf, len, "%s%skernel %s, %s%s, MMU %s", c->variant[s] ? c->variant[s] : "",
-		 c->variant[s] ? ", " : "", jstr(r, "host.release", "?"), kind, lab,
-		 jstr(r, "kvm_env.mmu", "?"));
-}
-
-static void host_desc(json_object *r, char *buf, size_t len)
-{
-	json_object *nc = jget(r, "host.ncpus"), *mem = jget(r, "host.memory_bytes"),
-		    *nodes = jget(r, "topology.numa_nodes");
-
-	snprintf(buf, len, "%s, %s, %d CPUs, %.1f GiB, %d NUMA node(s)",
-		 jstr(r, "host.nodename", "?"), jstr(r, "host.cpu_model", "?"),
-		 nc ? json_object_get_int(nc) : 0,
-		 mem ? json_object_get_double(mem) / (double)GIB : 0.0,
-		 nodes ? json_object_get_int(nodes) : 0);
+	if (off < len)
+		env_desc(c->root[s], buf + off, len - off);
 }
 
 static const char *method =
@@ -734,11 +446,9 @@ static const char *method =
 	"approximation); over per-VM medians where both runs used --rounds >= 4, "
 	"else over samples";
 
-static void header_lines(const struct cmp *c, void (*line)(FILE *, const char *, const char *),
-			 FILE *f)
+static void header_lines(const struct cmp *c, header_line_fn *line, FILE *f)
 {
 	char buf[512], host[256];
-	json_object *emu = jget(c->root[0], "environment.emulated");
 
 	for (int s = 0; s < 2; s++) {
 		char d[256];
@@ -752,9 +462,8 @@ static void header_lines(const struct cmp *c, void (*line)(FILE *, const char *,
 	host_desc(c->root[1], buf, sizeof(buf));
 	if (strcmp(host, buf))
 		line(f, "new host", buf);
-	if (emu && json_object_get_boolean(emu))
-		line(f, "note", "emulated (lab): times show mechanisms and ratios, not hardware "
-		     "latency");
+	if (result_emulated(c->root[0]))
+		line(f, "note", EMULATED_NOTE);
 	size_t off = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < c->ncommon && off < sizeof(buf); i++)
@@ -763,14 +472,6 @@ static void header_lines(const struct cmp *c, void (*line)(FILE *, const char *,
 	if (c->ncommon)
 		line(f, "params", buf);
 	line(f, "change", method);
-}
-
-static void text_line(FILE *f, const char *key, const char *val)
-{
-	char first[16];
-
-	snprintf(first, sizeof(first), "%-8s ", key);
-	wrap(f, first, 9, val);
 }
 
 static void text_side(FILE *f, const struct block *b, const struct mrow *r, int s)
@@ -855,7 +556,7 @@ static void print_text(const struct cmp *c, FILE *f)
 			/* The verdict stays in one piece: on the change line or below it. */
 			if (!line[0])
 				fprintf(f, "    change %s\n", ch);
-			else if (strlen(ch) + strlen(line) + 13 <= WIDTH)
+			else if (strlen(ch) + strlen(line) + 13 <= REPORT_WIDTH)
 				fprintf(f, "    change %s, %s\n", ch, line);
 			else
 				fprintf(f, "    change %s,\n      %s\n", ch, line);
@@ -869,11 +570,6 @@ static void print_text(const struct cmp *c, FILE *f)
 		if (!b->run[0] != !b->run[1])
 			wrap(f, b->run[0] ? "only in base: " : "only in new: ", 4, b->title);
 	}
-}
-
-static void md_line(FILE *f, const char *key, const char *val)
-{
-	fprintf(f, "- **%s**: %s\n", key, val);
 }
 
 static void md_side(FILE *f, const struct block *b, const struct mrow *r, int s)
@@ -934,32 +630,6 @@ static void print_markdown(const struct cmp *c, FILE *f)
 	if (any_few)
 		fprintf(f, "\n\\* fewer than %d samples (or VMs, where VMs were compared) on a side: wide interval, weak evidence\n",
 			FEW);
-}
-
-static void csv_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputs("\",", f);
-}
-
-/* Shortest %g that reads back as the same double. */
-static void csv_num(FILE *f, bool have, double v, const char *sep)
-{
-	char buf[32];
-
-	for (int prec = 15; have && prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	if (have)
-		fputs(buf, f);
-	fputs(sep, f);
 }
 
 static void print_csv(const struct cmp *c, FILE *f, bool header)

@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "info", "host, kernel, KVM MMU mode, caps, quirks, stats, NUMA topology", cmd_info },
 	{ "run", "measure a memslot update scenario (delete, move, flags)", cmd_run },
 	{ "compare", "compare result files (kernels or variants), 95% intervals", cmd_compare },
+	{ "kinds", "CREATE, DELETE, MOVE, FLAGS_ONLY side by side from result files", cmd_kinds },
 };
 
 static void usage(FILE *f)

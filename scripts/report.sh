@@ -3,7 +3,9 @@
 #   scripts/report.sh variants DIR          zap-all vs zap-slot inside each result in DIR
 #   scripts/report.sh kernels BASEDIR NEWDIR OUTDIR   the same runs on two kernels
 # Writes report.txt (72 columns, for a commit message or cover letter), report.md and
-# the plots (scripts/plot.sh; skipped with a message where gnuplot is missing).
+# the plots (scripts/plot.sh; skipped with a message where gnuplot is missing); variants
+# also kinds.txt and kinds.md: CREATE, DELETE, MOVE and FLAGS_ONLY side by side
+# (memslot-bench kinds over all of DIR's result files).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 msb=${MSB_BIN:-${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench}
@@ -19,6 +21,7 @@ results() { # result files of a directory (info.json is not one)
 rel() { realpath --relative-to="$out" "$1"; }
 
 mode=${1:-}
+kinds=
 case $mode in
 variants)
 	dir=$(realpath "${2:?usage: report.sh variants DIR}")
@@ -32,6 +35,13 @@ variants)
 			(cd "$out" && "$msb" compare --variants zap-all,zap-slot --format "$fmt" "$(rel "$f")")
 			echo
 		done > "$out/report.$([[ $fmt == text ]] && echo txt || echo md)"
+	done
+	mapfile -t names < <(for f in "${files[@]}"; do rel "$f"; done)
+	for fmt in text markdown; do
+		ext=$([[ $fmt == text ]] && echo txt || echo md)
+		(cd "$out" && "$msb" kinds --format "$fmt" "${names[@]}") > "$out/kinds.$ext" ||
+			die "memslot-bench kinds failed on $dir (see above)"
+		kinds+=" $out/kinds.$ext"
 	done
 	plots=("$dir")
 	;;
@@ -57,4 +67,4 @@ kernels)
 	;;
 esac
 "$src/scripts/plot.sh" "${plots[@]}" -o "$out/plots" || echo "report.sh: plots failed (see above)" >&2
-echo "report.sh: $out/report.txt $out/report.md $out/plots/"
+echo "report.sh: $out/report.txt $out/report.md$kinds $out/plots/"

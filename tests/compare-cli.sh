@@ -2,28 +2,12 @@
 # memslot-bench compare on small result files from the QEMU lab (tests/data/, cut down
 # from real runs: Debian 6.12 twice, 6.1 once): matching, unsupported sides, variants,
 # the 72-column table, formats, the environment check and the exit codes. No KVM.
-set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-B=$top_builddir/bench/memslot-bench
-D=$top_srcdir/tests/data
+# shellcheck source=tests/cli-lib.sh
+. "$top_srcdir/tests/cli-lib.sh"
 A=$D/result-612-a.json
 N=$D/result-612-b.json
 OLD=$D/result-61.json
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-
-bad() { echo "FAIL: $*" >&2; fail=1; }
-# expect RC CMD...: run, keep stdout/stderr in $T/out, $T/err
-expect() {
-	want=$1; shift
-	"$@" >"$T/out" 2>"$T/err"; rc=$?
-	[ "$rc" = "$want" ] || bad "exit $rc, not $want: $*: $(cat "$T/err")"
-}
-has() { grep -qF -- "$1" "$T/out" || bad "output lacks '$1'"; }
-err_has() { grep -qF -- "$1" "$T/err" || bad "stderr lacks '$1'"; }
-one_line_err() { [ "$(wc -l <"$T/err")" = 1 ] || bad "error is not one line: $(cat "$T/err")"; }
 
 # Two runs of the same kernel: every run matched, header names kernels and host.
 expect 0 "$B" compare "$A" "$N"
