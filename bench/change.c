@@ -20,6 +20,38 @@ static void add_gauges(struct bench_vm *b, const char *when, const struct kvm_st
 	}
 }
 
+static uint64_t sptes_of(struct bench_vm *b, const struct kvm_stats_snap *s)
+{
+	static const char *const levels[] = { "pages_4k", "pages_2m", "pages_1g" };
+	uint64_t sptes = 0, v;
+	for (size_t i = 0; i < ARRAY_SIZE(levels); i++)
+		if (bench_stat_opt(b, s, levels[i], &v))
+			sptes += v;
+	return sptes;
+}
+
+/* Shadow pages present before the change. A change that left no SPTE zapped every
+ * shadow page, and mmu_shadow_zapped counted each once: its delta is the count. Otherwise
+ * created minus zapped since VM creation, which is exact only while no in-use root has
+ * been zapped: KVM counts such a root twice, at the zap and again when the vCPU frees it,
+ * so after zap-alls the difference drifts one low per zap. */
+static bool shadow_pages_before(struct bench_vm *b, const struct kvm_stats_snap *s0,
+				const struct kvm_stats_snap *s1, uint64_t sptes, uint64_t *pages)
+{
+	int64_t d;
+	if (sptes > 0 && sptes_of(b, s1) == 0 &&
+	    stats_delta(&b->vm_stats, s0, s1, "mmu_shadow_zapped", &d)) {
+		*pages = (uint64_t)d;
+		return true;
+	}
+	uint64_t made, zapped;
+	if (!bench_stat_opt(b, s0, "mmu_cache_miss", &made) ||
+	    !bench_stat_opt(b, s0, "mmu_shadow_zapped", &zapped))
+		return false;
+	*pages = made - zapped;
+	return true;
+}
+
 void change_run(struct bench_vm *b, const char *kind, const struct memslot_change *c,
 		bool primary, bool record)
 {
@@ -55,17 +87,11 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 		if (stats_delta(&b->vm_stats, &s0, &s1, deltas[i], &d))
 			bench_add(b, deltas[i], "count", (double)d);
 	}
-	/* Shadow pages alive before the change: created minus zapped since VM creation. */
-	uint64_t made, zapped;
-	if (bench_stat_opt(b, &s0, "mmu_cache_miss", &made) &&
-	    bench_stat_opt(b, &s0, "mmu_shadow_zapped", &zapped))
-		bench_add(b, "shadow_pages_before", "pages", (double)(made - zapped));
-	uint64_t sptes = 0, v;
-	static const char *const levels[] = { "pages_4k", "pages_2m", "pages_1g" };
-	for (size_t i = 0; i < ARRAY_SIZE(levels); i++)
-		if (bench_stat_opt(b, &s0, levels[i], &v))
-			sptes += v;
+	uint64_t sptes = sptes_of(b, &s0);
 	bench_add(b, "sptes_before", "sptes", (double)sptes);
+	uint64_t pages;
+	if (shadow_pages_before(b, &s0, &s1, sptes, &pages))
+		bench_add(b, "shadow_pages_before", "pages", (double)pages);
 	add_gauges(b, "before", &s0);
 	add_gauges(b, "after", &s1);
 	stats_snap_free(&s0);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "compare.h"
 #include "env.h"
 #include "harness.h"
 #include "opts.h"
@@ -158,14 +159,41 @@ static void print_run_line(const struct scenario *sc, const struct metric_set *m
 	printf("%-7s %-8s guest=%-5s n=%-4zu median=%-10s p99=%-10s shadow=%-6.0f zapped=%-6.0f "
 	       "refault=%s\n", sc->name, variant_names[variant], sz, sum.n, med, p99, shadow,
 	       zapped, ref);
-	bool have_bare;
-	double bare = median_of(m, "bare_delete_ns", &have_bare);
-	if (have_bare) {
-		fmt_ns(bare, ref, sizeof(ref));
-		printf("%-7s %-8s guest=%-5s harness median %s vs bare ioctl loop median %s "
-		       "(%+.1f%%)\n", sc->name, variant_names[variant], sz, med, ref,
-		       100.0 * (sum.median - bare) / bare);
+}
+
+/* --overhead-check: the harness's delete against the bare loop's, both from the same VMs,
+ * with the Hodges-Lehmann shift's 95% interval so that noise is not read as overhead. */
+static void overhead_report(json_object *run, const struct metric_set *m, int variant,
+			    uint64_t size)
+{
+	const struct series *h = metric_find(m, "delete_ns"), *bare = metric_find(m, "bare_delete_ns");
+	struct metric_cmp mc;
+	if (!h || !bare || metric_compare(bare->v, bare->n, h->v, h->n, 0.95, &mc) < 0)
+		return;
+	char hm[24], bm[24], sz[24], ci[64] = "";
+	fmt_ns(mc.median[1], hm, sizeof(hm));
+	fmt_ns(mc.median[0], bm, sizeof(bm));
+	format_size(size, sz, sizeof(sz));
+	bool interval = mc.relative && mc.have_ci && mc.ci.ok;
+	if (interval)
+		snprintf(ci, sizeof(ci), ", shift %+.1f%% [%+.1f%% .. %+.1f%%] at 95%%", mc.pct,
+			 mc.pct_lo, mc.pct_hi);
+	printf("delete  %-8s guest=%-5s harness median %s vs bare ioctl loop median %s "
+	       "(%+.1f%%%s, n=%zu each)\n", variant_names[variant], sz, hm, bm,
+	       100.0 * (mc.median[1] - mc.median[0]) / mc.median[0], ci, mc.n[0]);
+
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "harness_median_ns", json_object_new_double(mc.median[1]));
+	json_object_object_add(o, "bare_median_ns", json_object_new_double(mc.median[0]));
+	json_object_object_add(o, "median_diff_pct", json_object_new_double(
+		100.0 * (mc.median[1] - mc.median[0]) / mc.median[0]));
+	if (interval) {
+		json_object_object_add(o, "shift_pct", json_object_new_double(mc.pct));
+		json_object_object_add(o, "shift_pct_lo", json_object_new_double(mc.pct_lo));
+		json_object_object_add(o, "shift_pct_hi", json_object_new_double(mc.pct_hi));
+		json_object_object_add(o, "confidence", json_object_new_double(mc.ci.conf));
 	}
+	json_object_object_add(run, "overhead", o);
 }
 
 static json_object *params_json(const struct run_cli *c, uint64_t size)
@@ -397,6 +425,8 @@ int cmd_run(int argc, char **argv)
 			for (size_t i = 0; i < ms[v].n; i++)
 				result_run_add_series(runs[v], &ms[v].s[i]);
 			print_run_line(sc, &ms[v], v, c.sizes[si]);
+			if (c.o.overhead_check)
+				overhead_report(runs[v], &ms[v], v, c.sizes[si]);
 			bool okx, oky;
 			double x = median_of(&ms[v], "shadow_pages_before", &okx);
 			double y = median_of(&ms[v], primary_metric(sc), &oky);

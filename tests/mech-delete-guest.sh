@@ -5,10 +5,24 @@
 
 # 256M guest, 4K pages: 128 guest page tables for the data, so zap-all must zap >= 128
 # shadow pages, and the guest then refaults its 65536 pages (>= 65536/8 faults).
+# --overhead-check times the bare loop beside it, a sample per repetition.
 f=$work/unrelated.json
-"$msb" run delete --guest-mem 256M --reps 3 --warmup 1 --quiet --json "$f"
+"$msb" run delete --guest-mem 256M --reps 3 --warmup 1 --overhead-check --quiet --json "$f" \
+	>"$work/unrelated.txt"
 [[ $("$jg" "$f" runs.0.variant) == zap-all ]] || { echo "FAIL: run 0 is not zap-all"; exit 1; }
+assert "$(val "$f" 0 bare_delete_ns n) == 3 && $(val "$f" 0 delete_ns n) == 3" \
+	"overhead check: 3 bare and 3 harness samples"
+assert "$("$jg" "$f" runs.0.overhead.bare_median_ns) == $(val "$f" 0 bare_delete_ns median)" \
+	"overhead check: the result file's bare median is the bare samples' median"
+assert "$(grep -c 'zap-all  guest=256M  harness median .* vs bare ioctl loop median' \
+	"$work/unrelated.txt") == 1" "overhead check: one harness vs bare line for zap-all"
 assert "$(val "$f" 0 mmu_shadow_zapped min) >= 128" "zap-all zaps >= 128 shadow pages"
+# Every sample starts from the same state, so the shadow pages present before do not
+# drift (KVM counts a zapped in-use root twice; the count must not follow that).
+assert "$(val "$f" 0 shadow_pages_before min) == $(val "$f" 0 shadow_pages_before max)" \
+	"zap-all: the same shadow pages before every delete"
+assert "$(val "$f" 0 shadow_pages_before min) == $(val "$f" 0 mmu_shadow_zapped min)" \
+	"zap-all: zaps every shadow page present before"
 assert "$(val "$f" 0 refault_pf_fixed min) >= 65536 / 8" "zap-all: guest refaults its pages"
 assert "$(val "$f" 0 pages_4k_after max) < $(val "$f" 0 pages_4k_before min)" "zap-all drops SPTEs"
 if [[ $("$jg" "$f" runs.1.status) == unsupported ]]; then
@@ -17,6 +31,7 @@ if [[ $("$jg" "$f" runs.1.status) == unsupported ]]; then
 		"zap-slot unsupported only before 6.12"
 else
 	assert "$(val "$f" 1 mmu_shadow_zapped max) == 0" "zap-slot zaps no shadow page"
+	assert "$(val "$f" 1 shadow_pages_before min) >= 128" "zap-slot: shadow pages stay (>= 128)"
 	before=$("$jg" "$f" runs.1.metrics.pages_4k_before.samples)
 	after=$("$jg" "$f" runs.1.metrics.pages_4k_after.samples)
 	assert "\"$before\" == \"$after\"" "zap-slot leaves unrelated SPTEs (pages_4k $before)"
