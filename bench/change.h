@@ -7,6 +7,7 @@ struct memslot_change {
 	uint32_t slot, flags;
 	uint64_t gpa, size;
 	void *hva;
+	bool delete_or_move; /* KVM_MR_DELETE or KVM_MR_MOVE: zap-all zaps everything */
 };
 
 /* Parameters that (re)create slot s as recorded in the address space. */
@@ -17,6 +18,9 @@ struct memslot_change change_of_slot(const struct aspace_slot *s);
  * pass record = false. */
 void change_run(struct bench_vm *b, const char *kind, const struct memslot_change *c,
 		bool primary, bool record);
+/* --vcpu-mode active: "active_mmio_exits", the running vCPUs' accesses to the target
+ * slot since bench_mmio_exits() returned since (while it was deleted or moved away). */
+void active_exits_add(struct bench_vm *b, uint64_t since, bool record);
 /* vCPU 0 touches the working set again: refault_ns and refault_pf_fixed. */
 void refault_run(struct bench_vm *b, bool record);
 

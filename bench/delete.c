@@ -29,6 +29,7 @@ static void measure(struct bench_vm *b)
 	const struct aspace_slot *s = &b->as.slots[target_slot(b)];
 	struct memslot_change del = change_of_slot(s), create = change_of_slot(s);
 	del.size = 0;
+	del.delete_or_move = true;
 	uint64_t total = b->o->warmup + b->o->reps;
 
 	bench_vcpus_start(b);
@@ -39,8 +40,10 @@ static void measure(struct bench_vm *b)
 		bool bare_first = b->o->overhead_check && rep % 2;
 		if (bare_first)
 			bare_delete(b, s, record);
+		uint64_t exits = bench_mmio_exits(b);
 		change_run(b, "delete", &del, true, record);
 		change_run(b, "create", &create, false, record);
+		active_exits_add(b, exits, record);
 		refault_run(b, record);
 		if (b->o->overhead_check && !bare_first)
 			bare_delete(b, s, record);

@@ -3,16 +3,19 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "target.h"
 #include "util.h"
 
 #define TOUCH_SEED 0x7000000000000000ULL
 
 const char *const variant_names[NR_VARIANTS] = { "zap-all", "zap-slot" };
+const char *const vcpu_mode_names[] = { "idle", "running", "active" };
 
 void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg)
 {
@@ -106,8 +109,9 @@ static void *vcpu_thread(void *arg)
 	struct bench_vm *b = ((void **)arg)[0];
 	struct kvm_vcpu *vcpu = ((void **)arg)[1];
 	free(arg);
-	/* Each running vCPU loops over the first data slot, away from any target slot. */
-	const struct aspace_slot *s = &b->as.slots[1];
+	/* Running vCPUs loop over the first data slot, away from any target slot; active
+	 * ones over the target slot itself. */
+	const struct aspace_slot *s = &b->as.slots[b->o->vcpu_mode == VCPU_ACTIVE ? target_slot(b) : 1];
 	uint64_t npages = s->size / b->o->touch_stride;
 	guest_call(vcpu, guest_ctl(&b->as, vcpu->id), guest_fn(guest_touch_loop),
 		   TOUCH_SEED + ((uint64_t)vcpu->id << 40), s->gpa, npages, b->o->touch_stride);
@@ -116,10 +120,15 @@ static void *vcpu_thread(void *arg)
 
 void bench_vcpus_start(struct bench_vm *b)
 {
-	if (b->o->vcpu_mode != VCPU_RUNNING || b->threads_running)
+	if (b->o->vcpu_mode == VCPU_IDLE || b->threads_running)
 		return;
+	const struct aspace_slot *t = &b->as.slots[target_slot(b)];
 	for (uint64_t i = 1; i < b->o->vcpus; i++) {
 		guest_ctl(&b->as, (int)i)->stop = 0;
+		if (b->o->vcpu_mode == VCPU_ACTIVE) {
+			b->vcpus[i].mmio_lo = t->gpa;
+			b->vcpus[i].mmio_hi = t->gpa + t->size;
+		}
 		void **arg = msb_calloc(2, sizeof(void *));
 		arg[0] = b;
 		arg[1] = &b->vcpus[i];
@@ -139,6 +148,14 @@ void bench_vcpus_stop(struct bench_vm *b)
 	for (uint64_t i = 1; i < b->o->vcpus; i++)
 		pthread_join(b->threads[i], NULL);
 	b->threads_running = false;
+}
+
+uint64_t bench_mmio_exits(struct bench_vm *b)
+{
+	uint64_t n = 0;
+	for (uint64_t i = 1; i < b->o->vcpus; i++)
+		n += atomic_load(&b->vcpus[i].mmio_exits);
+	return n;
 }
 
 void bench_vm_teardown(struct bench_vm *b)

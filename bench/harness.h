@@ -15,7 +15,10 @@
 
 enum variant { VARIANT_ZAP_ALL, VARIANT_ZAP_SLOT, NR_VARIANTS };
 enum target { TARGET_UNRELATED, TARGET_POPULATED };
-enum vcpu_mode { VCPU_IDLE, VCPU_RUNNING };
+/* vCPUs 1..N-1: idle; running a touch loop on the first data slot, away from the
+ * target; or active: the touch loop on the target slot itself, as in memslot_perf_test's
+ * "move active area" (their accesses while the slot is gone exit as MMIO). */
+enum vcpu_mode { VCPU_IDLE, VCPU_RUNNING, VCPU_ACTIVE };
 
 struct run_opts {
 	uint64_t guest_mem;     /* current size of a sweep */
@@ -67,9 +70,12 @@ void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg);
 /* Peak RSS of this process since the last reset (VmHWM), in bytes; 0 if unknown. */
 void rss_peak_reset(void);
 uint64_t rss_peak_bytes(void);
-/* Start / stop vCPUs 1..N-1 running the touch loop (VCPU_RUNNING only). */
+/* Start / stop vCPUs 1..N-1 running the touch loop (not with VCPU_IDLE). */
 void bench_vcpus_start(struct bench_vm *b);
 void bench_vcpus_stop(struct bench_vm *b);
+/* MMIO exits the running vCPUs have taken so far (VCPU_ACTIVE: accesses to the target
+ * slot while it was deleted or moved away). */
+uint64_t bench_mmio_exits(struct bench_vm *b);
 
 /* vCPU 0 touches the working set; returns wall ns, adds vCPU 0's pf_fixed delta to
  * *pf_fixed when non-NULL. */
@@ -85,6 +91,7 @@ bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const ch
 void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char *what);
 
 extern const char *const variant_names[NR_VARIANTS];
+extern const char *const vcpu_mode_names[]; /* --vcpu-mode spellings, by enum vcpu_mode */
 
 /* Scenarios: run warm-up + reps on a set-up VM, adding samples with bench_add(). */
 struct scenario {

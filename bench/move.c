@@ -21,13 +21,16 @@ static void measure(struct bench_vm *b)
 	const struct aspace_slot *s = &b->as.slots[target_slot(b)];
 	struct memslot_change away = change_of_slot(s), back = change_of_slot(s);
 	away.gpa = free_gpa(b);
+	away.delete_or_move = back.delete_or_move = true;
 	uint64_t total = b->o->warmup + b->o->reps;
 
 	bench_vcpus_start(b);
 	for (uint64_t rep = 0; rep < total; rep++) {
 		bool record = rep >= b->o->warmup;
+		uint64_t exits = bench_mmio_exits(b);
 		change_run(b, "move", &away, true, record);
 		change_run(b, "move_back", &back, false, record);
+		active_exits_add(b, exits, record);
 		refault_run(b, record);
 		bench_progress(b, rep + 1, total, "rep");
 	}

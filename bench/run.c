@@ -91,8 +91,12 @@ static void check_combination(const struct run_cli *c)
 	const struct run_opts *o = &c->o;
 	if (o->target == TARGET_UNRELATED && o->extra_slots == 0)
 		usage_error("--target unrelated needs --extra-slots >= 1 (it changes one of them)%s", "");
-	if (o->vcpu_mode == VCPU_RUNNING && o->vcpus < 2)
-		usage_error("--vcpu-mode running needs --vcpus >= 2 (vCPU 0 measures refaults)%s", "");
+	if (o->vcpu_mode != VCPU_IDLE && o->vcpus < 2)
+		usage_error("--vcpu-mode %s needs --vcpus >= 2 (vCPU 0 measures refaults)",
+			    vcpu_mode_names[o->vcpu_mode]);
+	if (o->vcpu_mode == VCPU_ACTIVE && o->target != TARGET_POPULATED)
+		usage_error("--vcpu-mode active needs --target populated: the guest maps no "
+			    "unrelated slot, so it cannot use one%s", "");
 	if (o->vcpu_mode == VCPU_RUNNING && o->target == TARGET_POPULATED && o->nslots < 2)
 		usage_error("--vcpu-mode running with --target populated needs --slots >= 2: the "
 			    "running vCPUs touch slot 1%s", "");
@@ -207,7 +211,7 @@ static json_object *params_json(const struct run_cli *c, uint64_t size)
 	json_object_object_add(p, "backing", json_object_new_string(backing[o->backing]));
 	json_object_object_add(p, "host_mem", json_object_new_string(c->host_mem));
 	json_object_object_add(p, "vcpus", json_object_new_int64((int64_t)o->vcpus));
-	json_object_object_add(p, "vcpu_mode", json_object_new_string(o->vcpu_mode ? "running" : "idle"));
+	json_object_object_add(p, "vcpu_mode", json_object_new_string(vcpu_mode_names[o->vcpu_mode]));
 	json_object_object_add(p, "target", json_object_new_string(o->target ? "populated" : "unrelated"));
 	json_object_object_add(p, "extra_slots", json_object_new_int64((int64_t)o->extra_slots));
 	json_object_object_add(p, "touch_stride", json_object_new_int64((int64_t)o->touch_stride));
@@ -249,7 +253,7 @@ int cmd_run(int argc, char **argv)
 		{ "backing", 'b', OPT_CHOICE, NULL, "host memory behind the data slots", "memfd", "anon|memfd|thp", 0, 0, &backing },
 		{ "host-mem", 0, OPT_STRING, "SIZE|auto", "host memory behind the data slots; less than the guest aliases it (memfd); auto = min(guest, 1G) for memfd", "auto", NULL, 0, 0, &c.host_mem },
 		{ "vcpus", 'c', OPT_UINT, "N", "vCPUs", "1", NULL, 1, ASPACE_MAX_VCPUS, &c.o.vcpus },
-		{ "vcpu-mode", 0, OPT_CHOICE, NULL, "vCPUs 1..N-1 idle or running a touch loop", "idle", "idle|running", 0, 0, &mode },
+		{ "vcpu-mode", 0, OPT_CHOICE, NULL, "vCPUs 1..N-1: idle, touching slot 1, or touching the target slot (active)", "idle", "idle|running|active", 0, 0, &mode },
 		{ "target", 't', OPT_CHOICE, NULL, "slot to change: an unrelated 2M slot or the last data slot", "unrelated", "unrelated|populated", 0, 0, &target },
 		{ "extra-slots", 'e', OPT_STRING, "N|max", "unrelated 2M slots besides the data slots", "1", NULL, 0, 0, &c.extra_slots },
 		{ "touch-stride", 0, OPT_SIZE, "SIZE", "distance between addresses the guest touches (2M: one per guest page table)", "4K", NULL, 8, 1ULL << 30, &c.o.touch_stride },

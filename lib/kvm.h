@@ -25,6 +25,10 @@ struct kvm_vcpu {
 	struct kvm_vm *vm;
 	struct kvm_run *run;
 	size_t run_size;
+	/* GPAs [mmio_lo, mmio_hi) may lack a memslot for a while (a slot deleted or moved
+	 * under a guest that uses it): exits there are counted and resumed, not fatal. */
+	uint64_t mmio_lo, mmio_hi;
+	_Atomic uint64_t mmio_exits;
 };
 
 /* -errno if /dev/kvm cannot be opened (ENOENT: missing, EACCES: permissions). */
