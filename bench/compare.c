@@ -47,12 +47,13 @@ struct cmp {
 	size_t nblocks;
 	char **common;          /* "key=value" shared by every run, for the header */
 	size_t ncommon;
+	bool across_layouts;    /* match runs whatever their layout (--across-layouts) */
 };
 
 struct cli {
 	const char *variants, *fail_pct;
 	int format;
-	bool force;
+	bool force, across_layouts;
 	double fail;
 	bool gate;
 };
@@ -371,14 +372,14 @@ static void build(struct cmp *c)
 	char **varying;
 
 	params_split(c, all, nall, &varying, &nvar);
-	bool lv = layouts_vary(all, nall);
+	bool lv = !c->across_layouts && layouts_vary(all, nall);
 
 	for (size_t i = 0; i < n[0]; i++) {
 		json_object *r0 = json_object_array_get_idx(runs[0], i), *r1 = NULL;
 
 		if (!run_selected(c, 0, r0))
 			continue;
-		char *k0 = run_key(r0);
+		char *k0 = run_key(r0, !c->across_layouts);
 		for (size_t j = 0; j < n[1] && !r1; j++) {
 			json_object *r = json_object_array_get_idx(runs[1], j);
 
@@ -386,7 +387,7 @@ static void build(struct cmp *c)
 				continue;
 			if (!c->variant[0] && strcmp(jstr(r0, "variant", ""), jstr(r, "variant", "")))
 				continue;
-			char *k1 = run_key(r);
+			char *k1 = run_key(r, !c->across_layouts);
 			if (!strcmp(k0, k1)) {
 				r1 = r;
 				used[j] = true;
@@ -462,6 +463,14 @@ static void header_lines(const struct cmp *c, header_line_fn *line, FILE *f)
 	host_desc(c->root[1], buf, sizeof(buf));
 	if (strcmp(host, buf))
 		line(f, "new host", buf);
+	if (c->across_layouts) {
+		char l[2][128];
+		for (int s = 0; s < 2; s++)
+			layout_desc(json_object_array_get_idx(jget(c->root[s], "runs"), 0), l[s],
+				    sizeof(l[s]));
+		snprintf(buf, sizeof(buf), "base %s; new %s", l[0], l[1]);
+		line(f, "layouts", buf);
+	}
 	if (result_emulated(c->root[0]))
 		line(f, "note", EMULATED_NOTE);
 	size_t off = 0;
@@ -760,6 +769,7 @@ static int compare_one(struct cli *o, const char *variants[2], const char *paths
 		c.root[s] = roots[s];
 		c.variant[s] = variants[s];
 	}
+	c.across_layouts = o->across_layouts;
 	build(&c);
 	if (o->format == FMT_TEXT)
 		print_text(&c, stdout);
@@ -784,6 +794,7 @@ int cmd_compare(int argc, char **argv)
 		{ "format", 'F', OPT_CHOICE, NULL, "output: 72-column text, Markdown table or CSV", "text", "text|markdown|csv", 0, 0, &o.format },
 		{ "fail-on-regression", 0, OPT_STRING, "PCT", "exit 1 when a latency median got slower by more than PCT percent, the 95% interval excluding zero", NULL, NULL, 0, 0, &o.fail_pct },
 		{ "force", 'f', OPT_FLAG, NULL, "compare files from different hosts or environments", NULL, NULL, 0, 0, &o.force },
+		{ "across-layouts", 'L', OPT_FLAG, NULL, "match runs whatever their NUMA layout (run --numa local vs remote)", NULL, NULL, 0, 0, &o.across_layouts },
 	};
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts),
 				   "compare [OPTIONS] BASE.json NEW.json [NEW2.json ...]\n"

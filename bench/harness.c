@@ -25,6 +25,8 @@ void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg)
 	cfg->page_shift = o->page_size ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
 	cfg->backing = (enum aspace_backing)o->backing;
 	cfg->nvcpus = (unsigned)o->vcpus;
+	cfg->bind_mem = o->place.bound;
+	cfg->mem_node = o->place.mem_node;
 	/* --host-mem auto: memfd aliases guests above 1 GiB onto 1 GiB of host memory */
 	cfg->host_mem = o->host_mem;
 	if (!cfg->host_mem)
@@ -101,6 +103,10 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 	/* Populate once: every later repetition starts from this state. */
 	bench_touch(b, NULL);
 	b->setup_ns = now_ns() - t0;
+	if (o->place.bound &&
+	    placement_count_on_node(b->as.data_host, b->as.host_size, o->place.mem_node, 1024,
+				    &b->pages_on_node, &b->pages_checked) < 0)
+		msb_die_errno("move_pages: cannot check where the guest memory is");
 	return 0;
 }
 

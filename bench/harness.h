@@ -10,6 +10,7 @@
 #include "aspace.h"
 #include "guest.h"
 #include "kvm.h"
+#include "placement.h"
 #include "sample.h"
 #include "stats.h"
 
@@ -34,6 +35,7 @@ struct run_opts {
 	uint64_t reps, warmup;  /* per VM */
 	uint64_t rounds;        /* VMs per variant, interleaved with the other variant's */
 	bool overhead_check;    /* also time a bare ioctl loop on the same state */
+	struct placement place; /* --numa: threads bound by run, memory by the aspace */
 	bool quiet;
 };
 
@@ -54,6 +56,7 @@ struct bench_vm {
 	struct kvm_stats vm_stats, vcpu0_stats;
 	unsigned first_extra;   /* index in as.slots of the first extra slot */
 	uint64_t setup_ns;
+	unsigned pages_checked, pages_on_node; /* --numa: where the populated memory is */
 	struct metric_set *m;   /* where samples go; the caller's, kept across VMs */
 	const char *progress_label;
 };

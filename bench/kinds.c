@@ -157,7 +157,7 @@ static void add_runs_of_kind(struct table *t, const struct kind *k)
 			if (strcmp(jstr(run, "scenario", ""), k->scenario))
 				continue;
 			size_t v = variant_index(t, jstr(run, "variant", "?"));
-			char *key = run_key(run);
+			char *key = run_key(run, true);
 			fill_cell(&row_for(t, k, key, v)->cells[v], k, run, t->paths[f]);
 			free(key);
 		}

@@ -110,9 +110,10 @@ char *canon_str(json_object *o, bool skip_reps)
 	return s;
 }
 
-char *run_key(json_object *run)
+char *run_key(json_object *run, bool with_layout)
 {
-	char *p = canon_str(jget(run, "params"), true), *l = canon_str(jget(run, "layout"), false);
+	char *p = canon_str(jget(run, "params"), true);
+	char *l = with_layout ? canon_str(jget(run, "layout"), false) : msb_strdup("*");
 	char *k = NULL;
 
 	if (asprintf(&k, "%s|%s|%s", jstr(run, "scenario", "?"), p, l) < 0)
@@ -366,4 +367,17 @@ void csv_num(FILE *f, bool have, double v, const char *sep)
 	if (have)
 		fputs(buf, f);
 	fputs(sep, f);
+}
+
+void layout_desc(json_object *run, char *buf, size_t len)
+{
+	json_object *l = jget(run, "layout"), *cpu = jget(l, "cpu_node"), *mem = jget(l, "mem_node");
+
+	if (!cpu || !mem) {
+		snprintf(buf, len, "%s", jstr(l, "numa", "no layout"));
+		return;
+	}
+	snprintf(buf, len, "%s: CPUs of node %d, memory on node %d (distance %d)",
+		 jstr(l, "numa", "?"), json_object_get_int(cpu), json_object_get_int(mem),
+		 json_object_get_int(jget(l, "numa_distance")));
 }

@@ -21,8 +21,8 @@ const char *jstr(json_object *o, const char *path, const char *def);
  * Caller frees. */
 char *canon_str(json_object *o, bool skip_reps);
 /* scenario + params (without reps and warmup) + layout: what must be equal for two runs
- * to measure the same thing. Caller frees. */
-char *run_key(json_object *run);
+ * to measure the same thing; without the layout to compare NUMA layouts. Caller frees. */
+char *run_key(json_object *run, bool with_layout);
 /* A run's "unsupported" reason, or NULL when it was measured. */
 const char *run_reason(json_object *run);
 /* A metric's samples as a new array (caller frees; never NULL), count in *n. */
@@ -47,6 +47,9 @@ void fmt_param(const char *key, json_object *v, char *buf, size_t len);
 void env_desc(json_object *root, char *buf, size_t len);
 /* "vm-lab, AMD EPYC-Rome Processor, 2 CPUs, 2.9 GiB, 1 NUMA node(s)" */
 void host_desc(json_object *root, char *buf, size_t len);
+/* A run's NUMA layout in words: "local: CPUs of node 0, memory on node 0 (distance
+ * 10)", or the default policy. */
+void layout_desc(json_object *run, char *buf, size_t len);
 /* The file came from an emulated environment (the lab): say so beside its times. */
 bool result_emulated(json_object *root);
 #define EMULATED_NOTE "emulated (lab): times show mechanisms and ratios, not hardware latency"

@@ -24,7 +24,7 @@ static const struct scenario *const scenarios[] = {
 
 struct run_cli {
 	struct run_opts o;
-	const char *guest_mem, *host_mem, *extra_slots, *variants, *json;
+	const char *guest_mem, *host_mem, *extra_slots, *variants, *json, *numa;
 	bool force, raw;
 	uint64_t sizes[16];
 	unsigned nsizes;
@@ -220,12 +220,46 @@ static json_object *params_json(const struct run_cli *c, uint64_t size)
 	return p;
 }
 
-static json_object *layout_json(void)
+/* --numa: plan on this machine and bind the process's threads now, so every vCPU thread
+ * inherits it; the guest memory is bound as each VM builds it. A machine that cannot
+ * (one node for remote) skips the run: exit 77, as automake's test drivers read it. */
+static void place(struct run_cli *c)
 {
-	/* No NUMA placement yet: memory and threads follow the kernel's default policy. */
-	json_object *l = json_object_new_object();
-	json_object_object_add(l, "numa", json_object_new_string("default policy, unbound"));
-	return l;
+	char err[256];
+	int r = placement_plan(c->numa, &c->o.place, err, sizeof(err));
+	if (r == PLACEMENT_BAD)
+		usage_error("%s", err);
+	if (r == PLACEMENT_CANNOT) {
+		fprintf(stderr, "memslot-bench run: skipped: %s\n", err);
+		exit(77);
+	}
+	if (placement_bind_cpus(&c->o.place, err, sizeof(err)) < 0)
+		msb_die("%s", err);
+}
+
+static void print_placement(const struct placement *p)
+{
+	if (p->bound)
+		printf("# placement: --numa %s: threads on the CPUs of node %d (%s), guest memory "
+		       "bound to node %d (distance %d)\n", p->spec, p->cpu_node, p->cpus,
+		       p->mem_node, p->distance);
+	else
+		printf("# placement: %s (--numa default)\n", PLACEMENT_DEFAULT_DESC);
+}
+
+/* Where the populated guest memory was, summed over a run's VMs (--numa only). */
+static void placement_check_report(json_object *run, const struct placement *p,
+				   unsigned checked, unsigned on_node, const char *what)
+{
+	if (!p->bound)
+		return;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "mem_node", json_object_new_int(p->mem_node));
+	json_object_object_add(o, "pages_checked", json_object_new_int64(checked));
+	json_object_object_add(o, "pages_on_mem_node", json_object_new_int64(on_node));
+	json_object_object_add(run, "placement_check", o);
+	printf("# %s: guest memory on node %d: %u of %u sampled pages (move_pages)\n", what,
+	       p->mem_node, on_node, checked);
 }
 
 /* Fitted cost per populated shadow page over a sweep, per variant (zap-all zaps them
@@ -261,6 +295,7 @@ int cmd_run(int argc, char **argv)
 		{ "warmup", 'w', OPT_UINT, "N", "discarded warm-up repetitions per VM", "2", NULL, 0, 1000000, &c.o.warmup },
 		{ "rounds", 'R', OPT_UINT, "N", "fresh VMs per variant, variants interleaved (compare tests per-VM medians from 4)", "1", NULL, 1, 1000, &c.o.rounds },
 		{ "variants", 'V', OPT_STRING, "LIST", "zap-all (quirk on, the default) and/or zap-slot (KVM_X86_QUIRK_SLOT_ZAP_ALL disabled)", "zap-all,zap-slot", NULL, 0, 0, &c.variants },
+		{ "numa", 0, OPT_STRING, "SPEC", "NUMA placement: default (unbound), local, remote (memory on the node farthest from the CPUs) or CPU_NODE:MEM_NODE", "default", NULL, 0, 0, &c.numa },
 		{ "overhead-check", 0, OPT_FLAG, NULL, "also time a bare ioctl loop on the same state (delete)", NULL, NULL, 0, 0, &c.o.overhead_check },
 		{ "json", 'j', OPT_STRING, "FILE", "write the result file (- for stdout)", NULL, NULL, 0, 0, &c.json },
 		{ "force", 'f', OPT_FLAG, NULL, "overwrite an existing result file", NULL, NULL, 0, 0, &c.force },
@@ -322,6 +357,7 @@ int cmd_run(int argc, char **argv)
 		free(dir);
 	}
 
+	place(&c);
 	struct kvm_sys sys;
 	kvm_open(&sys);
 	if (max_slots) {
@@ -359,6 +395,7 @@ int cmd_run(int argc, char **argv)
 	       host.lab ? " (emulated: times prove mechanisms and ratios, not hardware latency)" : "");
 	printf("# clock: CLOCK_MONOTONIC, %.0f ns per read pair (median of 1001), not subtracted\n",
 	       clk);
+	print_placement(&c.o.place);
 
 	double fit_x[NR_VARIANTS][16], fit_y[NR_VARIANTS][16];
 	unsigned fit_n[NR_VARIANTS] = { 0 };
@@ -367,6 +404,7 @@ int cmd_run(int argc, char **argv)
 		json_object *runs[NR_VARIANTS] = { NULL };
 		bool on[NR_VARIANTS];
 		uint64_t setup[NR_VARIANTS] = { 0 }, rss[NR_VARIANTS] = { 0 };
+		unsigned checked[NR_VARIANTS] = { 0 }, on_node[NR_VARIANTS] = { 0 };
 		char sz[24];
 		memset(ms, 0, sizeof(ms));
 		format_size(c.sizes[si], sz, sizeof(sz));
@@ -375,7 +413,8 @@ int cmd_run(int argc, char **argv)
 			on[v] = c.variant_on[v];
 			if (on[v])
 				runs[v] = result_add_run(&res, sc->name, variant_names[v],
-							 params_json(&c, c.sizes[si]), layout_json());
+							 params_json(&c, c.sizes[si]),
+							 placement_layout_json(&c.o.place));
 		}
 		/* Rounds interleave the variants, a fresh VM each time, so drift and the
 		 * VM-to-VM spread fall on both alike. */
@@ -414,6 +453,8 @@ int cmd_run(int argc, char **argv)
 					setup[v] = b.setup_ns;
 				if (rss_peak_bytes() > rss[v])
 					rss[v] = rss_peak_bytes();
+				checked[v] += b.pages_checked;
+				on_node[v] += b.pages_on_node;
 				bench_vm_teardown(&b);
 			}
 		}
@@ -445,6 +486,9 @@ int cmd_run(int argc, char **argv)
 			printf("# %s %s guest=%s: set-up %s (slowest of %llu VMs), peak RSS %.1f MiB "
 			       "(VmHWM of its VMs)\n", sc->name, variant_names[v], sz, st,
 			       (unsigned long long)c.o.rounds, (double)rss[v] / (double)MIB);
+			char what[64];
+			snprintf(what, sizeof(what), "%s %s guest=%s", sc->name, variant_names[v], sz);
+			placement_check_report(runs[v], &c.o.place, checked[v], on_node[v], what);
 			metric_set_free(&ms[v]);
 		}
 	}

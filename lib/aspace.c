@@ -24,6 +24,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "placement.h"
 #include "util.h"
 
 #define PAGE_4K UINT64_C(4096)
@@ -169,12 +170,20 @@ static void map_fixed(uint8_t *addr, uint64_t size, int flags, int fd, const cha
 		msb_die_errno("cannot map %" PRIu64 " bytes of %s memory", size, what);
 }
 
+/* Guest memory follows --numa before its first touch. */
+static void bind_guest_memory(const struct aspace_cfg *cfg, uint8_t *p, uint64_t size)
+{
+	if (cfg->bind_mem)
+		placement_bind_memory(p, size, cfg->mem_node);
+}
+
 /* Fresh private anonymous memory, 2 MiB aligned. */
-static uint8_t *alloc_anon(uint64_t size, const char *what)
+static uint8_t *alloc_anon(const struct aspace_cfg *cfg, uint64_t size, const char *what)
 {
 	uint8_t *p = reserve_va(size);
 
 	map_fixed(p, size, MAP_PRIVATE | MAP_ANONYMOUS, -1, what);
+	bind_guest_memory(cfg, p, size);
 	return p;
 }
 
@@ -186,7 +195,7 @@ static void alloc_data(struct aspace *as)
 
 	as->host_size = host_mem_of(cfg);
 	if (cfg->backing != BACKING_MEMFD) {
-		p = alloc_anon(size, "guest data");
+		p = alloc_anon(cfg, size, "guest data");
 		if (cfg->backing == BACKING_THP && madvise(p, size, MADV_HUGEPAGE))
 			msb_die_errno("madvise(MADV_HUGEPAGE) on the guest data (is THP built in?)");
 		as->data_host = p;
@@ -204,6 +213,7 @@ static void alloc_data(struct aspace *as)
 
 		map_fixed(p + off, len, MAP_SHARED, as->memfd, "memfd");
 	}
+	bind_guest_memory(cfg, p, size);
 	as->data_host = p;
 }
 
@@ -265,7 +275,7 @@ static void build_system(struct aspace *as)
 			SZ(as->cfg.guest_mem, g), SZ(sys, s));
 	}
 	as->sys_size = sys;
-	as->sys_host = alloc_anon(sys, "system region");
+	as->sys_host = alloc_anon(&as->cfg, sys, "system region");
 	as->pool = (struct pt_pool){
 		.host = as->sys_host + SYS_PT_GPA,
 		.gpa = SYS_PT_GPA,
@@ -367,7 +377,7 @@ unsigned aspace_add_slot(struct aspace *as, uint64_t gpa, uint64_t size, bool ma
 		msb_die("extra slot at GPA 0x%" PRIx64 " cannot be identity-mapped (above 128T)",
 			gpa);
 
-	hva = alloc_anon(size, "extra slot");
+	hva = alloc_anon(&as->cfg, size, "extra slot");
 	/* not-present -> present only, so this is safe while vCPUs run */
 	if (map)
 		map_or_die(as, gpa, size, PAGE_SHIFT_4K, "an extra slot");

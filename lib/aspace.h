@@ -28,6 +28,8 @@ struct aspace_cfg {
 				   * Less than guest_mem means aliasing (memfd only). */
 	unsigned nvcpus;          /* vCPUs that get a stack and a control page */
 	uint64_t extra_pt_pages;  /* page-table headroom for aspace_add_slot(map=true) */
+	bool bind_mem;            /* bind all guest memory to NUMA node mem_node (MPOL_BIND) */
+	int mem_node;
 };
 
 struct aspace_slot {

@@ -5,7 +5,8 @@
 # Writes report.txt (72 columns, for a commit message or cover letter), report.md and
 # the plots (scripts/plot.sh; skipped with a message where gnuplot is missing); variants
 # also kinds.txt and kinds.md: CREATE, DELETE, MOVE and FLAGS_ONLY side by side
-# (memslot-bench kinds over all of DIR's result files).
+# (memslot-bench kinds over all of DIR's result files), and numa.txt and numa.md where
+# suite.sh measured local against remote memory.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 msb=${MSB_BIN:-${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench}
@@ -43,6 +44,16 @@ variants)
 			die "memslot-bench kinds failed on $dir (see above)"
 		kinds+=" $out/kinds.$ext"
 	done
+	# suite.sh's NUMA pair, where the machine had two nodes: the same runs, local vs remote
+	if [[ -f $dir/numa-local/delete-unrelated.json && -f $dir/numa-remote/delete-unrelated.json ]]; then
+		for fmt in text markdown; do
+			ext=$([[ $fmt == text ]] && echo txt || echo md)
+			(cd "$out" && "$msb" compare --across-layouts --format "$fmt" \
+				numa-local/delete-unrelated.json numa-remote/delete-unrelated.json) \
+				>"$out/numa.$ext" || die "memslot-bench compare failed on the NUMA pair"
+			kinds+=" $out/numa.$ext"
+		done
+	fi
 	plots=("$dir")
 	;;
 kernels)

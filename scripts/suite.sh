@@ -9,7 +9,7 @@ out=${1:?usage: suite.sh OUTDIR}
 rounds=${MSB_SUITE_ROUNDS:-5}
 reps=${MSB_SUITE_REPS:-4}
 msb=${MSB_BIN:-memslot-bench}
-mkdir -p "$out"
+mkdir -p "$out" "$out/numa-local" "$out/numa-remote"
 "$msb" info > "$out/info.txt"
 "$msb" info --json > "$out/info.json"
 common=(--guest-mem 1G --host-mem 256M --page-size 4K --rounds "$rounds" --reps "$reps" --warmup 1 --quiet)
@@ -20,4 +20,19 @@ common=(--guest-mem 1G --host-mem 256M --page-size 4K --rounds "$rounds" --reps 
 	"$msb" run delete "${common[@]}" --slots 2 --target populated --json "$out/delete-populated.json"
 	"$msb" run move "${common[@]}" --target unrelated --json "$out/move-unrelated.json"
 	"$msb" run flags "${common[@]}" --slots 2 --target populated --json "$out/flags-populated.json"
+	# NUMA: the patch's case with the guest memory on the vCPUs' node and on the farthest
+	# one. remote first: a one-node machine skips it (exit 77, its reason on stderr), and
+	# local alone would say nothing.
+	rc=0
+	"$msb" run delete "${common[@]}" --target unrelated --numa remote \
+		--json "$out/numa-remote/delete-unrelated.json" || rc=$?
+	if [[ $rc == 77 ]]; then
+		echo "# numa: skipped, this machine has one NUMA node"
+	elif [[ $rc == 0 ]]; then
+		"$msb" run delete "${common[@]}" --target unrelated --numa local \
+			--json "$out/numa-local/delete-unrelated.json"
+	else
+		exit "$rc"
+	fi
 } | tee "$out/summary.txt"
+rmdir "$out/numa-local" "$out/numa-remote" 2>/dev/null || true

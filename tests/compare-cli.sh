@@ -66,6 +66,17 @@ err_has 'environment.lab.accel "tcg" vs "kvm"'
 one_line_err
 expect 0 "$B" compare --force "$A" "$T/kvm.json"
 
+# Other NUMA layouts are other runs; --across-layouts matches them and names both.
+sed 's/"numa": "default policy, unbound"/"numa": "remote", "cpu_node": 0, "mem_node": 1, "numa_distance": 20/' \
+	"$N" >"$T/remote.json"
+expect 0 "$B" compare "$A" "$T/remote.json"
+has "only in base: delete zap-all"
+expect 0 "$B" compare --across-layouts "$A" "$T/remote.json"
+has "layouts  base default policy, unbound; new remote:"
+has "memory on node 1 (distance 20)"
+grep -q "only in" "$T/out" && bad "--across-layouts left runs unmatched"
+awk 'length > 72 { exit 1 }' "$T/out" || bad "--across-layouts output wider than 72 columns"
+
 # Bad input: one-line error, exit 2.
 expect 2 "$B" compare "$A"
 one_line_err
