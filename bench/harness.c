@@ -117,7 +117,8 @@ static void *vcpu_thread(void *arg)
 	free(arg);
 	/* Running vCPUs loop over the first data slot, away from any target slot; active
 	 * ones over the target slot itself. */
-	const struct aspace_slot *s = &b->as.slots[b->o->vcpu_mode == VCPU_ACTIVE ? target_slot(b) : 1];
+	unsigned slot = b->o->vcpu_mode == VCPU_ACTIVE ? target_slot(b) : 1;
+	const struct aspace_slot *s = &b->as.slots[slot];
 	uint64_t npages = s->size / b->o->touch_stride;
 	guest_call(vcpu, guest_ctl(&b->as, vcpu->id), guest_fn(guest_touch_loop),
 		   TOUCH_SEED + ((uint64_t)vcpu->id << 40), s->gpa, npages, b->o->touch_stride);
