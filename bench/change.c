@@ -54,10 +54,24 @@ static bool shadow_pages_before(struct bench_vm *b, const struct memslot_change 
 	return true;
 }
 
+/* --trace: zap-all events of the change, and the kernel's n_used_mmu_pages at the zap. */
+static void add_trace(struct bench_vm *b)
+{
+	unsigned events;
+	uint64_t used;
+	if (trace_zap_all_fast(b->trace, &events, &used) < 0)
+		msb_die_errno("--trace: cannot read %s/trace", b->trace->dir);
+	bench_add(b, "trace_zap_all_fast", "events", events);
+	if (events)
+		bench_add(b, "trace_used_pages", "pages", (double)used);
+}
+
 void change_run(struct bench_vm *b, const char *kind, const struct memslot_change *c,
 		bool primary, bool record)
 {
 	struct kvm_stats_snap s0, s1;
+	if (primary && record && b->trace)
+		trace_clear(b->trace);
 	if (primary && record)
 		stats_snapshot(&b->vm_stats, &s0);
 
@@ -95,6 +109,8 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 		bench_add(b, "shadow_pages_before", "pages", (double)pages);
 	add_gauges(b, "before", &s0);
 	add_gauges(b, "after", &s1);
+	if (b->trace)
+		add_trace(b);
 	stats_snap_free(&s0);
 	stats_snap_free(&s1);
 }

@@ -11,6 +11,7 @@
 #include "guest.h"
 #include "kvm.h"
 #include "placement.h"
+#include "trace.h"
 #include "sample.h"
 #include "stats.h"
 
@@ -36,6 +37,7 @@ struct run_opts {
 	uint64_t rounds;        /* VMs per variant, interleaved with the other variant's */
 	bool overhead_check;    /* also time a bare ioctl loop on the same state */
 	struct placement place; /* --numa: threads bound by run, memory by the aspace */
+	bool trace;             /* --trace: kvm_mmu_zap_all_fast events around each change */
 	bool quiet;
 };
 
@@ -57,6 +59,7 @@ struct bench_vm {
 	unsigned first_extra;   /* index in as.slots of the first extra slot */
 	uint64_t setup_ns;
 	unsigned pages_checked, pages_on_node; /* --numa: where the populated memory is */
+	struct msb_trace *trace; /* --trace: the run's capture, else NULL */
 	struct metric_set *m;   /* where samples go; the caller's, kept across VMs */
 	const char *progress_label;
 };

@@ -296,6 +296,7 @@ int cmd_run(int argc, char **argv)
 		{ "rounds", 'R', OPT_UINT, "N", "fresh VMs per variant, variants interleaved (compare tests per-VM medians from 4)", "1", NULL, 1, 1000, &c.o.rounds },
 		{ "variants", 'V', OPT_STRING, "LIST", "zap-all (quirk on, the default) and/or zap-slot (KVM_X86_QUIRK_SLOT_ZAP_ALL disabled)", "zap-all,zap-slot", NULL, 0, 0, &c.variants },
 		{ "numa", 0, OPT_STRING, "SPEC", "NUMA placement: default (unbound), local, remote (memory on the node farthest from the CPUs) or CPU_NODE:MEM_NODE", "default", NULL, 0, 0, &c.numa },
+		{ "trace", 0, OPT_FLAG, NULL, "also record kvmmmu:kvm_mmu_zap_all_fast per change: the kernel's count of shadow pages at a zap-all (root; a private tracefs instance, removed on exit)", NULL, NULL, 0, 0, &c.o.trace },
 		{ "overhead-check", 0, OPT_FLAG, NULL, "also time a bare ioctl loop on the same state (delete)", NULL, NULL, 0, 0, &c.o.overhead_check },
 		{ "json", 'j', OPT_STRING, "FILE", "write the result file (- for stdout)", NULL, NULL, 0, 0, &c.json },
 		{ "force", 'f', OPT_FLAG, NULL, "overwrite an existing result file", NULL, NULL, 0, 0, &c.force },
@@ -360,6 +361,10 @@ int cmd_run(int argc, char **argv)
 	place(&c);
 	struct kvm_sys sys;
 	kvm_open(&sys);
+	struct msb_trace trace;
+	char err[256];
+	if (c.o.trace && trace_open(&trace, err, sizeof(err)) < 0)
+		msb_die("%s", err);
 	if (max_slots) {
 		resolve_max_slots(&c, &sys);
 		check_combination(&c);
@@ -374,7 +379,6 @@ int cmd_run(int argc, char **argv)
 	struct host_env host;
 	struct kvm_env kenv;
 	struct topo_summary topo;
-	char err[256];
 	host_env_probe(&host);
 	kvm_env_probe(&kenv);
 	json_object *topo_json = NULL;
@@ -441,6 +445,7 @@ int cmd_run(int argc, char **argv)
 				snprintf(label, sizeof(label), "%s guest=%s round %llu/%llu", sc->name, sz,
 					 (unsigned long long)r + 1, (unsigned long long)c.o.rounds);
 				b.progress_label = label;
+				b.trace = c.o.trace ? &trace : NULL;
 				const struct series *p = metric_find(&ms[v], primary_metric(sc));
 				size_t before = p ? p->n : 0;
 				sc->measure(&b);
@@ -497,6 +502,8 @@ int cmd_run(int argc, char **argv)
 			if (c.variant_on[v])
 				print_fit(variant_names[v], fit_x[v], fit_y[v], fit_n[v]);
 	kvm_close(&sys);
+	if (c.o.trace)
+		trace_close(&trace);
 
 	int rc = 0;
 	if (c.json && result_write(&res, c.json, c.force, err, sizeof(err)) < 0) {

@@ -45,6 +45,30 @@ else
 	assert "$drop >= 32768 && $drop < 65536" "zap-slot on a populated 128M slot drops its SPTEs only ($drop)"
 fi
 
+# --trace: the kernel's own count (n_used_mmu_pages at kvm_mmu_zap_all_fast) equals the
+# shadow pages memslot-bench says were present; zap-slot never calls zap_all_fast; the
+# private trace instance is gone after the run, and after a run stopped by SIGTERM.
+if [[ $(id -u) == 0 ]]; then
+	f=$work/trace.json
+	"$msb" run delete --guest-mem 64M --reps 2 --warmup 1 --trace --quiet --json "$f" >/dev/null
+	assert "$(val "$f" 0 trace_used_pages min) == $(val "$f" 0 shadow_pages_before max) &&
+		$(val "$f" 0 trace_used_pages max) == $(val "$f" 0 shadow_pages_before min)" \
+		"trace: kernel's used_pages = shadow pages before ($(val "$f" 0 trace_used_pages max))"
+	assert "$(val "$f" 0 trace_zap_all_fast min) == 1" "trace: one zap_all_fast per zap-all delete"
+	if [[ $("$jg" "$f" runs.1.status) != unsupported ]]; then
+		assert "$(val "$f" 1 trace_zap_all_fast max) == 0" "trace: zap-slot never zaps all"
+	fi
+	"$msb" run delete --guest-mem 64M --reps 100000 --trace --quiet >/dev/null &
+	sleep 5
+	kill -TERM $!
+	wait $! || true
+	left=$(find /sys/kernel/tracing/instances /sys/kernel/debug/tracing/instances \
+		-maxdepth 1 -name 'memslot-bench.*' 2>/dev/null | wc -l)
+	assert "$left == 0" "trace: no instance left after a normal and an interrupted run"
+else
+	echo "trace checks skipped: --trace needs root"
+fi
+
 # --vcpu-mode active: vCPU 1 keeps touching the slot while it is moved away and back
 # (memslot_perf_test's "move active area"); its MMIO exits are recorded per move.
 f=$work/active.json
