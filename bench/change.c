@@ -129,6 +129,37 @@ void active_exits_add(struct bench_vm *b, uint64_t since, bool record)
 		bench_add(b, "active_mmio_exits", "count", (double)(bench_mmio_exits(b) - since));
 }
 
+#define STALL_ACK_NS (10 * 1000000000ULL)
+
+void stall_window_start(struct bench_vm *b)
+{
+	if (b->o->vcpu_mode == VCPU_IDLE)
+		return;
+	for (uint64_t i = 1; i < b->o->vcpus; i++)
+		guest_ctl(&b->as, (int)i)->gap_epoch++;
+	uint64_t t0 = now_ns();
+	for (uint64_t i = 1; i < b->o->vcpus; i++) {
+		struct guest_ctl *ctl = guest_ctl(&b->as, (int)i);
+		while (ctl->gap_seen != ctl->gap_epoch)
+			if (now_ns() - t0 > STALL_ACK_NS)
+				msb_die("vCPU %llu touched no memory for 10 s (its touch loop is stuck)",
+					(unsigned long long)i);
+	}
+}
+
+void stall_window_add(struct bench_vm *b, bool record)
+{
+	if (!record || b->o->vcpu_mode == VCPU_IDLE)
+		return;
+	uint64_t ticks = 0;
+	for (uint64_t i = 1; i < b->o->vcpus; i++) {
+		struct guest_ctl *ctl = guest_ctl(&b->as, (int)i);
+		if (ctl->max_gap > ticks)
+			ticks = ctl->max_gap;
+	}
+	bench_add(b, "vcpu_stall_max_ns", "ns", (double)ticks * b->ns_per_tick);
+}
+
 void refault_run(struct bench_vm *b, bool record)
 {
 	int64_t pf;

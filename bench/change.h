@@ -21,6 +21,11 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 /* --vcpu-mode active: "active_mmio_exits", the running vCPUs' accesses to the target
  * slot since bench_mmio_exits() returned since (while it was deleted or moved away). */
 void active_exits_add(struct bench_vm *b, uint64_t since, bool record);
+/* Running vCPUs (not --vcpu-mode idle): restart their longest gap between two touches
+ * and wait until each has seen that; then "vcpu_stall_max_ns", the longest any of them
+ * went without a touch since (the change, the restore and vCPU 0's refault). */
+void stall_window_start(struct bench_vm *b);
+void stall_window_add(struct bench_vm *b, bool record);
 /* vCPU 0 touches the working set again: refault_ns and refault_pf_fixed. */
 void refault_run(struct bench_vm *b, bool record);
 

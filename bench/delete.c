@@ -41,10 +41,12 @@ static void measure(struct bench_vm *b)
 		if (bare_first)
 			bare_delete(b, s, record);
 		uint64_t exits = bench_mmio_exits(b);
+		stall_window_start(b);
 		change_run(b, "delete", &del, true, record);
 		change_run(b, "create", &create, false, record);
 		active_exits_add(b, exits, record);
 		refault_run(b, record);
+		stall_window_add(b, record);
 		if (b->o->overhead_check && !bare_first)
 			bare_delete(b, s, record);
 		bench_progress(b, rep + 1, total, "rep");

@@ -15,9 +15,11 @@ static void measure(struct bench_vm *b)
 	bench_vcpus_start(b);
 	for (uint64_t rep = 0; rep < total; rep++) {
 		bool record = rep >= b->o->warmup;
+		stall_window_start(b);
 		change_run(b, "flags_on", &on, true, record);
 		change_run(b, "flags_off", &off, false, record);
 		refault_run(b, record);
+		stall_window_add(b, record);
 		bench_progress(b, rep + 1, total, "rep");
 	}
 	bench_vcpus_stop(b);

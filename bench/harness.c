@@ -100,6 +100,8 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 	if (stats_open(b->vm.fd, &b->vm_stats) < 0 || stats_open(b->vcpus[0].fd, &b->vcpu0_stats) < 0)
 		msb_die("KVM_GET_STATS_FD failed: memslot-bench needs KVM binary stats (Linux 5.14+)");
 
+	if (o->vcpu_mode != VCPU_IDLE && (b->ns_per_tick = tsc_ns_per_tick()) <= 0)
+		msb_die("the TSC does not advance: cannot time the running vCPUs' stalls");
 	/* Populate once: every later repetition starts from this state. */
 	bench_touch(b, NULL);
 	b->setup_ns = now_ns() - t0;

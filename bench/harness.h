@@ -60,6 +60,7 @@ struct bench_vm {
 	uint64_t setup_ns;
 	unsigned pages_checked, pages_on_node; /* --numa: where the populated memory is */
 	struct msb_trace *trace; /* --trace: the run's capture, else NULL */
+	double ns_per_tick;     /* TSC, for the running vCPUs' stall (not with idle vCPUs) */
 	struct metric_set *m;   /* where samples go; the caller's, kept across VMs */
 	const char *progress_label;
 };

@@ -28,10 +28,12 @@ static void measure(struct bench_vm *b)
 	for (uint64_t rep = 0; rep < total; rep++) {
 		bool record = rep >= b->o->warmup;
 		uint64_t exits = bench_mmio_exits(b);
+		stall_window_start(b);
 		change_run(b, "move", &away, true, record);
 		change_run(b, "move_back", &back, false, record);
 		active_exits_add(b, exits, record);
 		refault_run(b, record);
+		stall_window_add(b, record);
 		bench_progress(b, rep + 1, total, "rep");
 	}
 	bench_vcpus_stop(b);

@@ -15,6 +15,9 @@
 #define CTL_STOP 0x30   /* host sets non-zero to end looping workloads */
 #define CTL_ITERS 0x38  /* looping workloads count completed passes here */
 #define CTL_SEQ 0x40    /* incremented by the guest after each command */
+#define CTL_GAP_EPOCH 0x48 /* host bumps it to restart the longest-gap measurement */
+#define CTL_GAP_SEEN 0x50  /* the epoch the guest's CTL_MAX_GAP belongs to */
+#define CTL_MAX_GAP 0x58   /* longest TSC ticks between two touches of a looping workload */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -25,8 +28,10 @@ struct guest_ctl {
 	volatile uint64_t stop;
 	volatile uint64_t iters;
 	volatile uint64_t seq;
+	volatile uint64_t gap_epoch, gap_seen, max_gap;
 };
 _Static_assert(__builtin_offsetof(struct guest_ctl, result) == CTL_RESULT, "ctl layout");
 _Static_assert(__builtin_offsetof(struct guest_ctl, seq) == CTL_SEQ, "ctl layout");
+_Static_assert(__builtin_offsetof(struct guest_ctl, max_gap) == CTL_MAX_GAP, "ctl layout");
 #endif
 #endif

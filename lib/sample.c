@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <x86intrin.h>
 
 void series_init(struct series *s, const char *name, const char *unit)
 {
@@ -146,4 +148,13 @@ double clock_overhead_ns(void)
 	if (sum.median == 0)
 		return (double)(t[CLOCK_READS - 1] - t[0]) / (CLOCK_READS - 1);
 	return sum.median;
+}
+
+double tsc_ns_per_tick(void)
+{
+	const struct timespec pause = { 0, 20 * 1000 * 1000 };
+	uint64_t t0 = now_ns(), c0 = __rdtsc();
+	nanosleep(&pause, NULL);
+	uint64_t t1 = now_ns(), c1 = __rdtsc();
+	return c1 > c0 ? (double)(t1 - t0) / (double)(c1 - c0) : 0;
 }

@@ -32,5 +32,8 @@ int linear_fit(const double *x, const double *y, size_t n, double *a, double *b,
 int cmp_double(const void *a, const void *b);
 /* Median of back-to-back CLOCK_MONOTONIC reads, ns: the timer's own cost. */
 double clock_overhead_ns(void);
+/* Nanoseconds per TSC tick, against CLOCK_MONOTONIC over about 20 ms: a KVM guest's TSC
+ * runs at the host's rate unless TSC scaling is set, which memslot-bench never does. */
+double tsc_ns_per_tick(void);
 
 #endif

@@ -70,11 +70,15 @@ else
 fi
 
 # --vcpu-mode active: vCPU 1 keeps touching the slot while it is moved away and back
-# (memslot_perf_test's "move active area"); its MMIO exits are recorded per move.
+# (memslot_perf_test's "move active area"); its MMIO exits and its stall are recorded
+# per move.
 f=$work/active.json
 "$msb" run move --guest-mem 64M --slots 2 --target populated --vcpus 2 --vcpu-mode active \
 	--reps 3 --warmup 1 --quiet --json "$f"
 assert "$(val "$f" 0 active_mmio_exits n) == 3 && $(val "$f" 0 move_ns n) == 3" \
 	"move active: an MMIO exit count beside every move"
 [[ $("$jg" "$f" runs.0.params.vcpu_mode) == active ]] || { echo "FAIL: vcpu_mode not active"; exit 1; }
+# The running vCPU's longest gap between two touches (TSC) comes with every sample.
+assert "$(val "$f" 0 vcpu_stall_max_ns n) == 3 && $(val "$f" 0 vcpu_stall_max_ns min) > 0" \
+	"running vCPU: a stall (longest gap between touches) beside every move"
 finish
