@@ -303,11 +303,15 @@ int cmd_run(int argc, char **argv)
 		{ "raw", 0, OPT_FLAG, NULL, "print raw samples, one per line with # headers", NULL, NULL, 0, 0, &c.raw },
 		{ "quiet", 'q', OPT_FLAG, NULL, "no progress on stderr", NULL, NULL, 0, 0, &c.o.quiet },
 	};
-	char about[512];
+	char about[768];
 	size_t al = (size_t)snprintf(about, sizeof(about), "Measure one kind of memslot update. Scenarios:");
 	for (size_t i = 0; i < ARRAY_SIZE(scenarios) && al < sizeof(about); i++)
 		al += (size_t)snprintf(about + al, sizeof(about) - al, "\n  %-7s %s", scenarios[i]->name,
 				       scenarios[i]->help);
+	if (al < sizeof(about))
+		snprintf(about + al, sizeof(about) - al, "\nExit status: 0 measured (a variant the "
+			 "kernel lacks is reported unsupported), 1 failed, 2 bad usage, 77 skipped "
+			 "(this machine cannot make the --numa layout).");
 	/* `run delete --reps 5` and `run --reps 5 delete` both work: take a leading
 	 * scenario name out before option parsing. */
 	const char *name = NULL;
