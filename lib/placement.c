@@ -94,7 +94,8 @@ static void cpus_of(hwloc_topology_t t, int node, char *buf, size_t len)
 }
 
 /* A one-line reason in err, and the caller's code. */
-static int failed(int code, char *err, size_t errlen, const char *fmt, ...)
+static __attribute__((format(printf, 4, 5))) int failed(int code, char *err, size_t errlen,
+							const char *fmt, ...)
 {
 	va_list ap;
 
@@ -154,6 +155,9 @@ int placement_plan(const char *spec, struct placement *p, char *err, size_t errl
 	snprintf(p->spec, sizeof(p->spec), "%s", spec);
 	if (!strcmp(spec, "default"))
 		return PLACEMENT_OK;
+	int c, m;
+	if (strcmp(spec, "local") && strcmp(spec, "remote") && parse_nodes(spec, &c, &m) < 0)
+		return failed(PLACEMENT_BAD, err, errlen, BAD_SPEC, spec);
 	if (numa_available() < 0)
 		return failed(PLACEMENT_CANNOT, err, errlen, "--numa %s: this kernel has no NUMA "
 			      "support (numa_available() failed)", spec);
