@@ -112,15 +112,19 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 	return 0;
 }
 
+/* Running vCPUs loop over the first data slot, away from any target slot; active ones
+ * over the target slot itself. */
+static const struct aspace_slot *loop_slot(const struct bench_vm *b)
+{
+	return &b->as.slots[b->o->vcpu_mode == VCPU_ACTIVE ? target_slot(b) : 1];
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct bench_vm *b = ((void **)arg)[0];
 	struct kvm_vcpu *vcpu = ((void **)arg)[1];
 	free(arg);
-	/* Running vCPUs loop over the first data slot, away from any target slot; active
-	 * ones over the target slot itself. */
-	unsigned slot = b->o->vcpu_mode == VCPU_ACTIVE ? target_slot(b) : 1;
-	const struct aspace_slot *s = &b->as.slots[slot];
+	const struct aspace_slot *s = loop_slot(b);
 	uint64_t npages = s->size / b->o->touch_stride;
 	guest_call(vcpu, guest_ctl(&b->as, vcpu->id), guest_fn(guest_touch_loop),
 		   TOUCH_SEED + ((uint64_t)vcpu->id << 40), s->gpa, npages, b->o->touch_stride);
@@ -131,12 +135,13 @@ void bench_vcpus_start(struct bench_vm *b)
 {
 	if (b->o->vcpu_mode == VCPU_IDLE || b->threads_running)
 		return;
-	const struct aspace_slot *t = &b->as.slots[target_slot(b)];
+	const struct aspace_slot *s = loop_slot(b);
 	for (uint64_t i = 1; i < b->o->vcpus; i++) {
 		guest_ctl(&b->as, (int)i)->stop = 0;
+		/* active: the loop's slot is the one that goes away during a change */
 		if (b->o->vcpu_mode == VCPU_ACTIVE) {
-			b->vcpus[i].mmio_lo = t->gpa;
-			b->vcpus[i].mmio_hi = t->gpa + t->size;
+			b->vcpus[i].mmio_lo = s->gpa;
+			b->vcpus[i].mmio_hi = s->gpa + s->size;
 		}
 		void **arg = msb_calloc(2, sizeof(void *));
 		arg[0] = b;

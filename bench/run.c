@@ -178,19 +178,19 @@ static void overhead_report(json_object *run, const struct metric_set *m, int va
 	fmt_ns(mc.median[1], hm, sizeof(hm));
 	fmt_ns(mc.median[0], bm, sizeof(bm));
 	format_size(size, sz, sizeof(sz));
+	double diff_pct = 100.0 * (mc.median[1] - mc.median[0]) / mc.median[0];
 	bool interval = mc.relative && mc.have_ci && mc.ci.ok;
 	if (interval)
 		snprintf(ci, sizeof(ci), ", shift %+.1f%% [%+.1f%% .. %+.1f%%] at 95%%", mc.pct,
 			 mc.pct_lo, mc.pct_hi);
 	printf("delete  %-8s guest=%-5s harness median %s vs bare ioctl loop median %s "
-	       "(%+.1f%%%s, n=%zu each)\n", variant_names[variant], sz, hm, bm,
-	       100.0 * (mc.median[1] - mc.median[0]) / mc.median[0], ci, mc.n[0]);
+	       "(%+.1f%%%s, n=%zu each)\n", variant_names[variant], sz, hm, bm, diff_pct, ci,
+	       mc.n[0]);
 
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "harness_median_ns", json_object_new_double(mc.median[1]));
 	json_object_object_add(o, "bare_median_ns", json_object_new_double(mc.median[0]));
-	json_object_object_add(o, "median_diff_pct", json_object_new_double(
-		100.0 * (mc.median[1] - mc.median[0]) / mc.median[0]));
+	json_object_object_add(o, "median_diff_pct", json_object_new_double(diff_pct));
 	if (interval) {
 		json_object_object_add(o, "shift_pct", json_object_new_double(mc.pct));
 		json_object_object_add(o, "shift_pct_lo", json_object_new_double(mc.pct_lo));

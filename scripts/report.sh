@@ -20,9 +20,10 @@ results() { # result files of a directory (info.json is not one)
 # Reports name their files relative to OUTDIR, so a committed set reads the same on
 # any machine.
 rel() { realpath --relative-to="$out" "$1"; }
+ext() { [[ $1 == text ]] && echo txt || echo md; } # file extension of a --format
 
 mode=${1:-}
-kinds=
+extra= # kinds and numa files written besides the report
 case $mode in
 variants)
 	dir=$(realpath "${2:?usage: report.sh variants DIR}")
@@ -35,23 +36,21 @@ variants)
 				printf '## %s\n\n' "$(basename "$f" .json)"
 			(cd "$out" && "$msb" compare --variants zap-all,zap-slot --format "$fmt" "$(rel "$f")")
 			echo
-		done > "$out/report.$([[ $fmt == text ]] && echo txt || echo md)"
+		done > "$out/report.$(ext "$fmt")"
 	done
 	mapfile -t names < <(for f in "${files[@]}"; do rel "$f"; done)
 	for fmt in text markdown; do
-		ext=$([[ $fmt == text ]] && echo txt || echo md)
-		(cd "$out" && "$msb" kinds --format "$fmt" "${names[@]}") > "$out/kinds.$ext" ||
+		(cd "$out" && "$msb" kinds --format "$fmt" "${names[@]}") > "$out/kinds.$(ext "$fmt")" ||
 			die "memslot-bench kinds failed on $dir (see above)"
-		kinds+=" $out/kinds.$ext"
+		extra+=" $out/kinds.$(ext "$fmt")"
 	done
 	# suite.sh's NUMA pair, where the machine had two nodes: the same runs, local vs remote
 	if [[ -f $dir/numa-local/delete-unrelated.json && -f $dir/numa-remote/delete-unrelated.json ]]; then
 		for fmt in text markdown; do
-			ext=$([[ $fmt == text ]] && echo txt || echo md)
 			(cd "$out" && "$msb" compare --across-layouts --format "$fmt" \
 				numa-local/delete-unrelated.json numa-remote/delete-unrelated.json) \
-				>"$out/numa.$ext" || die "memslot-bench compare failed on the NUMA pair"
-			kinds+=" $out/numa.$ext"
+				>"$out/numa.$(ext "$fmt")" || die "memslot-bench compare failed on the NUMA pair"
+			extra+=" $out/numa.$(ext "$fmt")"
 		done
 	fi
 	plots=("$dir")
@@ -69,7 +68,7 @@ kernels)
 				printf '## %s\n\n' "$(basename "$f" .json)"
 			(cd "$out" && "$msb" compare --format "$fmt" "$(rel "$f")" "$(rel "$n")")
 			echo
-		done > "$out/report.$([[ $fmt == text ]] && echo txt || echo md)"
+		done > "$out/report.$(ext "$fmt")"
 	done
 	plots=("$base" "$new")
 	;;
@@ -78,4 +77,4 @@ kernels)
 	;;
 esac
 "$src/scripts/plot.sh" "${plots[@]}" -o "$out/plots" || echo "report.sh: plots failed (see above)" >&2
-echo "report.sh: $out/report.txt $out/report.md$kinds $out/plots/"
+echo "report.sh: $out/report.txt $out/report.md$extra $out/plots/"
