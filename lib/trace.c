@@ -30,24 +30,42 @@ static bool has_instances(const char *dir)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int write_file(const char *dir, const char *name, const char *val)
+/* Open an instance file and note it in t->fd, so a signal handler can close it. */
+static int open_file(struct msb_trace *t, const char *name, int flags)
 {
 	char p[384];
 
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	int fd = open(p, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, val, strlen(val));
-	int e = errno;
+	snprintf(p, sizeof(p), "%s/%s", t->dir, name);
+	t->fd = open(p, flags | O_CLOEXEC);
+	return t->fd;
+}
+
+static void close_file(struct msb_trace *t)
+{
+	int fd = t->fd;
+
+	t->fd = -1;
 	close(fd);
+}
+
+static int write_file(struct msb_trace *t, const char *name, const char *val)
+{
+	if (open_file(t, name, O_WRONLY | O_TRUNC) < 0)
+		return -1;
+	ssize_t n = write(t->fd, val, strlen(val));
+	int e = errno;
+	close_file(t);
 	errno = e;
 	return n == (ssize_t)strlen(val) ? 0 : -1;
 }
 
-/* Async-signal-safe: rmdir and umount only. */
+/* Async-signal-safe: close, rmdir and umount only. A signal may come while the main
+ * thread has an instance file open, and rmdir fails with EBUSY until it is closed. */
 static void remove_instance(struct msb_trace *t)
 {
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
 	if (t->dir[0])
 		rmdir(t->dir);
 	t->dir[0] = '\0';
@@ -85,6 +103,7 @@ static const char *find_tracefs(struct msb_trace *t)
 int trace_open(struct msb_trace *t, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof(*t));
+	t->fd = -1;
 	if (geteuid() != 0)
 		return msb_fail(err, errlen, "--trace needs root (tracefs)");
 	const char *fs = find_tracefs(t);
@@ -113,7 +132,7 @@ int trace_open(struct msb_trace *t, char *err, size_t errlen)
 	signal(SIGTERM, on_signal);
 	char pid[24];
 	snprintf(pid, sizeof(pid), "%ld", (long)getpid());
-	if (write_file(t->dir, "set_event_pid", pid) || write_file(t->dir, EVENT "/enable", "1")) {
+	if (write_file(t, "set_event_pid", pid) || write_file(t, EVENT "/enable", "1")) {
 		int e = errno;
 		trace_close(t);
 		return msb_fail(err, errlen, "--trace: cannot enable the event: %s", strerror(e));
@@ -123,18 +142,21 @@ int trace_open(struct msb_trace *t, char *err, size_t errlen)
 
 void trace_clear(struct msb_trace *t)
 {
-	if (write_file(t->dir, "trace", ""))
+	if (write_file(t, "trace", ""))
 		msb_die_errno("--trace: cannot clear %s/trace", t->dir);
 }
 
 int trace_zap_all_fast(struct msb_trace *t, unsigned *events, uint64_t *used_pages)
 {
-	char p[384], line[512];
+	char line[512];
 
-	snprintf(p, sizeof(p), "%s/trace", t->dir);
-	FILE *f = fopen(p, "re");
-	if (!f)
+	if (open_file(t, "trace", O_RDONLY) < 0)
 		return -1;
+	FILE *f = fdopen(t->fd, "r");
+	if (!f) {
+		close_file(t);
+		return -1;
+	}
 	*events = 0;
 	*used_pages = 0;
 	while (fgets(line, sizeof(line), f)) {
@@ -146,14 +168,15 @@ int trace_zap_all_fast(struct msb_trace *t, unsigned *events, uint64_t *used_pag
 		*used_pages = strtoull(used + strlen("used_pages "), NULL, 16);
 		(*events)++;
 	}
-	fclose(f);
+	fclose(f); /* closes t->fd; a handler closing it again meanwhile gets EBADF */
+	t->fd = -1;
 	return 0;
 }
 
 void trace_close(struct msb_trace *t)
 {
 	if (t->dir[0])
-		write_file(t->dir, EVENT "/enable", "0");
+		write_file(t, EVENT "/enable", "0");
 	remove_instance(t);
 	if (open_trace == t)
 		open_trace = NULL;

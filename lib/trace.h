@@ -11,6 +11,7 @@
 struct msb_trace {
 	char dir[256];   /* the instance directory */
 	char mount[64];  /* where we mounted tracefs ourselves, "" if it was there */
+	volatile int fd; /* an instance file open right now, else -1: rmdir fails while it is */
 };
 
 /* Create the instance and enable the event. 0, or -1 with a one-line reason in err
