@@ -65,9 +65,28 @@ guest_exc_stubs:
 	.else
 	pushq	$0
 	.endif
+	.if \vec == 13
+	jmp	gp_handler
+	.else
 	pushq	$\vec
 	jmp	exc_common
+	.endif
 	.endr
+
+/* #GP: PVM hosts (kvm_pvm on 6.18) fault `out` at CPL3 despite IOPL 3. Do the guest's
+ * `out %al, (%dx)` here at CPL0 and resume after it; any other #GP is reported. */
+gp_handler:
+	push	%rax
+	mov	16(%rsp), %rax		/* RIP; below it: saved rax, error code */
+	cmpb	$0xee, (%rax)		/* out %al, (%dx) */
+	pop	%rax
+	jne	1f
+	out	%al, (%dx)
+	add	$8, %rsp		/* the error code */
+	incq	(%rsp)			/* past the one-byte out */
+	iretq
+1:	pushq	$13
+	jmp	exc_common
 
 /* CPL0, stack: vector, error code, RIP, CS, RFLAGS, RSP, SS. Report and stop. */
 exc_common:

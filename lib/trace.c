@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +32,32 @@ static bool has_instances(const char *dir)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* SIGINT and SIGTERM wait while this thread has an instance file open: a handler that
+ * ran between open() and the store into t->fd could not close that file, and rmdir
+ * would fail with EBUSY. */
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
 /* Open an instance file and note it in t->fd, so a signal handler can close it. */
 static int open_file(struct msb_trace *t, const char *name, int flags)
 {
 	char p[384];
 
 	snprintf(p, sizeof(p), "%s/%s", t->dir, name);
+	block_signals(&t->sigmask);
 	t->fd = open(p, flags | O_CLOEXEC);
+	if (t->fd < 0) {
+		int e = errno;
+		pthread_sigmask(SIG_SETMASK, &t->sigmask, NULL);
+		errno = e;
+	}
 	return t->fd;
 }
 
@@ -46,6 +67,7 @@ static void close_file(struct msb_trace *t)
 
 	t->fd = -1;
 	close(fd);
+	pthread_sigmask(SIG_SETMASK, &t->sigmask, NULL);
 }
 
 static int write_file(struct msb_trace *t, const char *name, const char *val)
@@ -66,8 +88,10 @@ static void remove_instance(struct msb_trace *t)
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
-	if (t->dir[0])
-		rmdir(t->dir);
+	/* Another thread (a vCPU's) may take the signal while the main thread has a file
+	 * open for a moment: retry EBUSY for up to a second. */
+	for (int i = 0; t->dir[0] && rmdir(t->dir) != 0 && errno == EBUSY && i < 200; i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
 	t->dir[0] = '\0';
 	if (t->mount[0])
 		umount(t->mount);
@@ -168,8 +192,9 @@ int trace_zap_all_fast(struct msb_trace *t, unsigned *events, uint64_t *used_pag
 		*used_pages = strtoull(used + strlen("used_pages "), NULL, 16);
 		(*events)++;
 	}
-	fclose(f); /* closes t->fd; a handler closing it again meanwhile gets EBADF */
 	t->fd = -1;
+	fclose(f); /* closes the fd; signals are still held, so no handler runs between */
+	pthread_sigmask(SIG_SETMASK, &t->sigmask, NULL);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
  * instance (and a tracefs mount made for it) is removed at exit, on SIGINT/SIGTERM too. */
 #ifndef MSB_TRACE_H
 #define MSB_TRACE_H
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@ struct msb_trace {
 	char dir[256];   /* the instance directory */
 	char mount[64];  /* where we mounted tracefs ourselves, "" if it was there */
 	volatile int fd; /* an instance file open right now, else -1: rmdir fails while it is */
+	sigset_t sigmask; /* the thread's mask while fd is open (signals held meanwhile) */
 };
 
 /* Create the instance and enable the event. 0, or -1 with a one-line reason in err
