@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* One timed memslot change and the refault that follows it. */
 #ifndef MSB_CHANGE_H
 #define MSB_CHANGE_H
@@ -18,6 +19,8 @@ struct memslot_change change_of_slot(const struct aspace_slot *s);
  * pass record = false. */
 void change_run(struct bench_vm *b, const char *kind, const struct memslot_change *c,
 		bool primary, bool record);
+/* The change with nothing around the ioctl but the clock reads (a control): wall ns. */
+uint64_t change_time_bare(struct bench_vm *b, const struct memslot_change *c);
 /* --vcpu-mode active: "active_mmio_exits", the running vCPUs' accesses to the target
  * slot since bench_mmio_exits() returned since (while it was deleted or moved away). */
 void active_exits_add(struct bench_vm *b, uint64_t since, bool record);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Guest workloads for the scenarios; see lib/guest_rt.S for the calling convention
  * (args in rdi, rsi, rdx, rcx, control page in r8; CPL3; RIP-relative only). */
 #include "guest_abi.h"

@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 #include "harness.h"
+#include "change.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "pagetable.h"
 #include "target.h"
 #include "util.h"
 
@@ -16,6 +19,11 @@
 
 const char *const variant_names[NR_VARIANTS] = { "zap-all", "zap-slot" };
 const char *const vcpu_mode_names[] = { "idle", "running", "active" };
+
+uint64_t running_slot_size(const struct run_opts *o)
+{
+	return o->vcpus > 1 ? (o->vcpus - 1) * o->running_set : 0;
+}
 
 void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg)
 {
@@ -26,6 +34,8 @@ void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg)
 	cfg->backing = (enum aspace_backing)o->backing;
 	cfg->nvcpus = (unsigned)o->vcpus;
 	cfg->bind_mem = o->place.bound;
+	if (o->vcpu_mode == VCPU_RUNNING)
+		cfg->extra_pt_pages = pt_pages_needed(running_slot_size(o), PAGE_SHIFT_4K) + 2;
 	cfg->mem_node = o->place.mem_node;
 	/* --host-mem auto: memfd aliases guests above 1 GiB onto 1 GiB of host memory */
 	cfg->host_mem = o->host_mem;
@@ -89,6 +99,8 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 	b->first_extra = b->as.nslots_total;
 	for (uint64_t i = 0; i < o->extra_slots; i++)
 		aspace_add_slot(&b->as, 0, 2 * MIB, false);
+	if (o->vcpu_mode == VCPU_RUNNING)
+		b->running_slot = aspace_add_slot(&b->as, 0, running_slot_size(o), true);
 	guest_load(&b->as);
 
 	b->vcpus = msb_calloc(o->vcpus, sizeof(*b->vcpus));
@@ -112,11 +124,18 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 	return 0;
 }
 
-/* Running vCPUs loop over the first data slot, away from any target slot; active ones
- * over the target slot itself. */
-static const struct aspace_slot *loop_slot(const struct bench_vm *b)
+/* The range a running or active vCPU loops over: its own part of the running slot, or
+ * (active) the target slot itself. */
+static void loop_range(const struct bench_vm *b, int vcpu, uint64_t *gpa, uint64_t *size)
 {
-	return &b->as.slots[b->o->vcpu_mode == VCPU_ACTIVE ? target_slot(b) : 1];
+	if (b->o->vcpu_mode == VCPU_ACTIVE) {
+		const struct aspace_slot *t = &b->as.slots[target_slot(b)];
+		*gpa = t->gpa;
+		*size = t->size;
+		return;
+	}
+	*gpa = b->as.slots[b->running_slot].gpa + (uint64_t)(vcpu - 1) * b->o->running_set;
+	*size = b->o->running_set;
 }
 
 static void *vcpu_thread(void *arg)
@@ -124,10 +143,16 @@ static void *vcpu_thread(void *arg)
 	struct bench_vm *b = ((void **)arg)[0];
 	struct kvm_vcpu *vcpu = ((void **)arg)[1];
 	free(arg);
-	const struct aspace_slot *s = loop_slot(b);
-	uint64_t npages = s->size / b->o->touch_stride;
+	char err[160];
+	int cpu = pin_cpu(&b->o->pin, (unsigned)vcpu->id);
+	if (cpu >= 0 && pin_this_thread(cpu, err, sizeof(err)) < 0)
+		msb_die("vCPU %d: %s", vcpu->id, err);
+	uint64_t gpa, size;
+	loop_range(b, vcpu->id, &gpa, &size);
+	uint64_t npages = size / b->o->touch_stride;
 	guest_call(vcpu, guest_ctl(&b->as, vcpu->id), guest_fn(guest_touch_loop),
-		   TOUCH_SEED + ((uint64_t)vcpu->id << 40), s->gpa, npages, b->o->touch_stride);
+		   TOUCH_SEED + ((uint64_t)vcpu->id << 40), gpa, npages ? npages : 1,
+		   b->o->touch_stride);
 	return NULL;
 }
 
@@ -135,13 +160,14 @@ void bench_vcpus_start(struct bench_vm *b)
 {
 	if (b->o->vcpu_mode == VCPU_IDLE || b->threads_running)
 		return;
-	const struct aspace_slot *s = loop_slot(b);
 	for (uint64_t i = 1; i < b->o->vcpus; i++) {
 		guest_ctl(&b->as, (int)i)->stop = 0;
 		/* active: the loop's slot is the one that goes away during a change */
 		if (b->o->vcpu_mode == VCPU_ACTIVE) {
-			b->vcpus[i].mmio_lo = s->gpa;
-			b->vcpus[i].mmio_hi = s->gpa + s->size;
+			uint64_t gpa, size;
+			loop_range(b, (int)i, &gpa, &size);
+			b->vcpus[i].mmio_lo = gpa;
+			b->vcpus[i].mmio_hi = gpa + size;
 		}
 		void **arg = msb_calloc(2, sizeof(void *));
 		arg[0] = b;
@@ -243,14 +269,6 @@ bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const ch
 	return stats_get(&b->vm_stats, s, name, v);
 }
 
-uint64_t bench_stat(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name)
-{
-	uint64_t v;
-	if (!bench_stat_opt(b, s, name, &v))
-		msb_die("VM stat %s is not exported by this kernel", name);
-	return v;
-}
-
 void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char *what)
 {
 	if (b->o->quiet || !isatty(STDERR_FILENO))
@@ -260,4 +278,29 @@ void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char
 		(unsigned long long)total);
 	if (rep == total)
 		fputs("\r\033[K", stderr);
+}
+
+void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sopts,
+		  uint64_t vm_index)
+{
+	uint64_t total = b->o->warmup + b->o->reps;
+	bench_vcpus_start(b);
+	for (uint64_t rep = 0; rep < total; rep++) {
+		bool record = rep >= b->o->warmup;
+		bool control_first = sc->control && rep % 2;
+		if (control_first)
+			sc->control(b, sopts, record);
+		uint64_t exits = bench_mmio_exits(b);
+		stall_window_start(b);
+		sc->step(b, sopts, record);
+		active_exits_add(b, exits, record);
+		refault_run(b, record);
+		stall_window_add(b, record);
+		if (sc->control && !control_first)
+			sc->control(b, sopts, record);
+		if (record)
+			bench_add(b, "vm_round", "index", (double)vm_index);
+		bench_progress(b, rep + 1, total, "rep");
+	}
+	bench_vcpus_stop(b);
 }

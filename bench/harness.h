@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* What every scenario shares: one VM with a populated guest address space, its vCPUs
  * (idle, or running a touch loop on their own threads), stats, and the run's options. */
 #ifndef MSB_HARNESS_H
@@ -10,16 +11,19 @@
 #include "aspace.h"
 #include "guest.h"
 #include "kvm.h"
+#include "pin.h"
 #include "placement.h"
 #include "trace.h"
 #include "sample.h"
+#include "scenario.h"
 #include "stats.h"
 
 enum variant { VARIANT_ZAP_ALL, VARIANT_ZAP_SLOT, NR_VARIANTS };
 enum target { TARGET_UNRELATED, TARGET_POPULATED };
-/* vCPUs 1..N-1: idle; running a touch loop on the first data slot, away from the
- * target; or active: the touch loop on the target slot itself, as in memslot_perf_test's
- * "move active area" (their accesses while the slot is gone exit as MMIO). */
+/* vCPUs 1..N-1: idle; running a touch loop, each on its own part of a slot created for
+ * them that vCPU 0 never touches (so vCPU 0's refault is measured alone); or active: the
+ * touch loop on the target slot itself, as in memslot_perf_test's "move active area"
+ * (their accesses while the slot is gone exit as MMIO). */
 enum vcpu_mode { VCPU_IDLE, VCPU_RUNNING, VCPU_ACTIVE };
 
 struct run_opts {
@@ -33,10 +37,13 @@ struct run_opts {
 	int target;
 	uint64_t extra_slots;   /* unrelated 2 MiB slots besides the data slots */
 	uint64_t touch_stride;  /* bytes between touched addresses in the working set */
+	uint64_t running_set;   /* bytes each running vCPU touches in the running slot */
 	uint64_t reps, warmup;  /* per VM */
 	uint64_t rounds;        /* VMs per variant, interleaved with the other variant's */
-	bool overhead_check;    /* also time a bare ioctl loop on the same state */
 	struct placement place; /* --numa: threads bound by run, memory by the aspace */
+	int pin_mode;           /* --pin: 0 auto, 1 none */
+	bool tdp;               /* KVM runs the TDP MMU: no shadow-page counts */
+	struct pin_plan pin;    /* the CPU of each thread that runs */
 	bool trace;             /* --trace: kvm_mmu_zap_all_fast events around each change */
 	bool quiet;
 };
@@ -57,6 +64,7 @@ struct bench_vm {
 	bool threads_running;
 	struct kvm_stats vm_stats, vcpu0_stats;
 	unsigned first_extra;   /* index in as.slots of the first extra slot */
+	unsigned running_slot;  /* --vcpu-mode running: the slot only vCPUs 1..N-1 touch */
 	uint64_t setup_ns;
 	unsigned pages_checked, pages_on_node; /* --numa: where the populated memory is */
 	struct msb_trace *trace; /* --trace: the run's capture, else NULL */
@@ -72,6 +80,8 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 void metric_set_free(struct metric_set *m);
 const struct series *metric_find(const struct metric_set *m, const char *name);
 void bench_vm_teardown(struct bench_vm *b);
+/* Bytes of the running vCPUs' own slot (--vcpu-mode running): running_set each. */
+uint64_t running_slot_size(const struct run_opts *o);
 /* The address-space configuration a run's options ask for. */
 void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg);
 /* Peak RSS of this process since the last reset (VmHWM), in bytes; 0 if unknown. */
@@ -90,8 +100,7 @@ uint64_t bench_touch(struct bench_vm *b, int64_t *pf_fixed);
 
 /* Named series of the current run, created on first use. */
 void bench_add(struct bench_vm *b, const char *name, const char *unit, double v);
-/* VM stat value or delta, dying with a clear message if the kernel lacks it. */
-uint64_t bench_stat(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name);
+/* A VM stat's value in snapshot s; false when the kernel does not export it. */
 bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name,
 		    uint64_t *v);
 /* Progress on stderr (a line per repetition, only on a terminal, not with --quiet). */
@@ -100,13 +109,11 @@ void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char
 extern const char *const variant_names[NR_VARIANTS];
 extern const char *const vcpu_mode_names[]; /* --vcpu-mode spellings, by enum vcpu_mode */
 
-/* Scenarios: run warm-up + reps on a set-up VM, adding samples with bench_add(). */
-struct scenario {
-	const char *name;
-	const char *help;
-	void (*measure)(struct bench_vm *b);
-};
-extern const struct scenario scenario_delete, scenario_move, scenario_flags;
+/* Warm-up and measured repetitions of a scenario on a set-up VM: its step (and control),
+ * the running vCPUs' windows and vCPU 0's refault around each, the VM index of every
+ * sample of the primary metric. */
+void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sopts,
+		  uint64_t vm_index);
 
 /* Guest workload in bench/guest_workloads.S: touch(seed, base, npages, stride) again and
  * again until ctl->stop; returns passes. */

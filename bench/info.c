@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* memslot-bench info: everything that decides what a measurement means. */
 #include "config.h"
 #include "msb-git-rev.h"
@@ -14,6 +15,7 @@
 #include "env.h"
 #include "kvm.h"
 #include "opts.h"
+#include "result.h"
 #include "stats.h"
 #include "topo.h"
 #include "util.h"
@@ -146,6 +148,19 @@ static void print_host(const struct host_env *h, const struct topo_summary *t)
 	}
 }
 
+/* Each item, its value and where it was read; the note on the preemption items. */
+static void print_host_state(const struct host_state *s)
+{
+	printf("host state:   (value, then where it was read; --json for the details)\n");
+	for (unsigned i = 0; i < HS_NITEMS; i++) {
+		const struct hs_item *it = &s->item[i];
+
+		printf("  %-20s %-24s %s\n", host_state_name(i), it->value, it->source);
+		if (it->detail[0] && (i == HS_PREEMPT || i == HS_RWLOCK_NEEDBREAK))
+			printf("  %-20s   %s\n", "", it->detail);
+	}
+}
+
 static void print_names(const char *label, const struct kvm_stats *st)
 {
 	printf("%s%zu:", label, st->nfields);
@@ -192,7 +207,8 @@ int cmd_info(int argc, char **argv)
 {
 	bool json = false;
 	const struct opt opts[] = {
-		{ "json", 'j', OPT_FLAG, NULL, "print JSON instead of text", NULL, NULL, 0, 0, &json },
+		{ .name = "json", .short_name = 'j', .kind = OPT_FLAG, .dest = &json,
+		  .help = "print JSON instead of text" },
 	};
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts), "info [--json]",
 				   "Print the facts that decide what a measurement here means.");
@@ -207,6 +223,8 @@ int cmd_info(int argc, char **argv)
 	char err[200];
 	host_env_probe(&host);
 	kvm_env_probe(&kenv);
+	struct host_state *hs = msb_calloc(1, sizeof(*hs));
+	host_state_probe(hs, "/", &host);
 	bool have_topo = topo_summarize(NULL, &topo, err, sizeof(err)) == 0;
 	if (!have_topo)
 		msb_warn("topology: %s", err);
@@ -229,12 +247,13 @@ int cmd_info(int argc, char **argv)
 
 	if (json) {
 		json_object *o = json_object_new_object();
-		json_object_object_add(o, "schema", json_object_new_string("memslot-bench/1"));
+		json_object_object_add(o, "schema", json_object_new_string(RESULT_SCHEMA));
 		json_object_object_add(o, "tool_version", json_object_new_string(PACKAGE_VERSION));
 		json_object_object_add(o, "git_revision", json_object_new_string(MSB_GIT_REV));
 		json_object_object_add(o, "host", host_env_json(&host));
 		json_object_object_add(o, "topology", have_topo ? topo_summary_json(&topo) : NULL);
 		json_object_object_add(o, "kvm_env", kvm_env_json(&kenv));
+		json_object_object_add(o, "host_state", host_state_to_json(hs));
 		json_object_object_add(o, "kvm", have_facts ? kvm_facts_json(&facts) : NULL);
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						       JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -242,7 +261,9 @@ int cmd_info(int argc, char **argv)
 	} else {
 		print_host(&host, have_topo ? &topo : NULL);
 		print_kvm(&kenv, have_facts ? &facts : NULL);
+		print_host_state(hs);
 	}
+	free(hs);
 	if (have_topo)
 		topo_summary_free(&topo);
 	if (facts.have_vm_stats)

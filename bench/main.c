@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* memslot-bench: what a KVM memslot update really costs on x86. */
 #include "config.h"
 #include "msb-git-rev.h"
@@ -20,6 +21,7 @@ static const struct command commands[] = {
 	{ "run", "measure a memslot update scenario (delete, move, flags)", cmd_run },
 	{ "compare", "compare result files (kernels or variants), 95% intervals", cmd_compare },
 	{ "kinds", "CREATE, DELETE, MOVE, FLAGS_ONLY side by side from result files", cmd_kinds },
+	{ "plotdata", "gnuplot data for scripts/plot.sh from result files", cmd_plotdata },
 };
 
 static void usage(FILE *f)

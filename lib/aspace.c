@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Guest address-space builder. Layout (GVA == GPA everywhere):
  *
  *   memslot 0   [0, sys_size)        GDT/IDT/TSS, control pages, code, stacks, then the
@@ -384,23 +385,4 @@ unsigned aspace_add_slot(struct aspace *as, uint64_t gpa, uint64_t size, bool ma
 	vm_set_memslot(as->vm, id, 0, gpa, size, hva);
 	as->next_slot_id++;
 	return push_slot(as, id, gpa, size, hva, map);
-}
-
-static struct aspace_slot *slot_at(struct aspace *as, unsigned idx)
-{
-	if (idx >= as->nslots_total)
-		msb_die("no address-space slot at index %u (%u slots)", idx, as->nslots_total);
-	return &as->slots[idx];
-}
-
-void aspace_slot_delete(struct aspace *as, unsigned idx)
-{
-	vm_delete_memslot(as->vm, slot_at(as, idx)->id);
-}
-
-void aspace_slot_create(struct aspace *as, unsigned idx)
-{
-	const struct aspace_slot *s = slot_at(as, idx);
-
-	vm_set_memslot(as->vm, s->id, s->flags, s->gpa, s->size, s->hva);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Guest address-space builder: a system region (GDT, IDT, TSS, guest code, stacks, control
  * pages, page tables) in memslot 0 at GPA 0, and a data region of N memslots from
  * ASPACE_DATA_GPA up, mapped GVA == GPA. With memfd aliasing every data slot maps the same
@@ -82,10 +83,5 @@ void *aspace_gpa_to_hva(const struct aspace *as, uint64_t gpa);
  * with fresh host memory; map it in the guest page tables when map is true.
  * Returns the index in as->slots. */
 unsigned aspace_add_slot(struct aspace *as, uint64_t gpa, uint64_t size, bool map);
-/* Delete / re-create the memslot behind as->slots[idx] (page tables untouched). */
-void aspace_slot_delete(struct aspace *as, unsigned idx);
-void aspace_slot_create(struct aspace *as, unsigned idx);
-/* Base GPA and size of the data region. */
-static inline uint64_t aspace_data_gpa(const struct aspace *as) { (void)as; return ASPACE_DATA_GPA; }
 
 #endif

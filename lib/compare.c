@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Hodges-Lehmann shift with its Mann-Whitney confidence interval. The estimate is the
  * median of the n * m differences y_j - x_i; the interval runs between two order
  * statistics of those differences, picked by the null distribution of the Mann-Whitney
@@ -223,4 +224,204 @@ int metric_compare(const double *x, size_t n, const double *y, size_t m, double 
 	}
 	out->proven = out->ci.ok && (out->ci.lo > 0 || out->ci.hi < 0);
 	return 0;
+}
+
+/* ---- narrowest interval of at least a level, one-sided p, Student's t ---- */
+
+/* P(U <= q) for q = 0..nm, one array. */
+static double *mw_cumulative(size_t n, size_t m)
+{
+	size_t len = n * m + 1;
+	double *c = mw_counts(n, m), t = total(c, len), s = 0;
+
+	for (size_t k = 0; k < len; k++) {
+		s += c[k];
+		c[k] = s / t;
+	}
+	return c;
+}
+
+/* Variance of U under the null, corrected for ties (Hollander & Wolfe eq. 4.43). */
+static double u_variance(const double *x, size_t n, const double *y, size_t m)
+{
+	double nm = (double)n * (double)m, big_n = (double)(n + m);
+	double var = nm / 12 * ((big_n + 1) - tie_sum(x, n, y, m) / (big_n * (big_n - 1)));
+
+	return var > 0 ? var : 0;
+}
+
+static double norm_cdf(double z)
+{
+	return 0.5 * erfc(-z / sqrt(2));
+}
+
+/* An exact hit of the level counts as reached (1 - 2/70 is not 0.97142857... in binary). */
+#define LEVEL_FUZZ 1e-12
+
+/* Largest 1-based rank k with 1 - 2 P(U <= k - 1) >= min_level, exact distribution. */
+static size_t exact_rank_min(size_t n, size_t m, double min_level, struct shift_ci *out)
+{
+	double *cdf = mw_cumulative(n, m), alpha = 1 - min_level;
+	size_t k = 1, half = (n * m + 1) / 2;
+
+	while (k < half && 2 * cdf[k] <= alpha + LEVEL_FUZZ)
+		k++;
+	out->conf = 1 - 2 * cdf[k - 1];
+	out->ok = 2 * cdf[k - 1] <= alpha + LEVEL_FUZZ;
+	free(cdf);
+	return k;
+}
+
+/* The same with U normal: level(k) = 1 - 2 Phi((k - 1/2 - nm/2) / sd). */
+static size_t approx_rank_min(const double *x, size_t n, const double *y, size_t m,
+			      double min_level, struct shift_ci *out)
+{
+	double nm = (double)n * (double)m, sd = sqrt(u_variance(x, n, y, m));
+	size_t half = (n * m + 1) / 2;
+
+	if (sd == 0) { /* every value equal: every difference 0, any rank gives [0, 0] */
+		out->conf = 1;
+		out->ok = true;
+		return half;
+	}
+	double k = floor(nm / 2 + 0.5 + sd * norm_quantile((1 - min_level) / 2) + LEVEL_FUZZ);
+	out->ok = k >= 1;
+	if (k < 1)
+		k = 1;
+	if (k > (double)half)
+		k = (double)half;
+	out->conf = 1 - 2 * norm_cdf((k - 0.5 - nm / 2) / sd);
+	return (size_t)k;
+}
+
+int hl_shift_ci_min(const double *x, size_t n, const double *y, size_t m, double min_level,
+		    struct shift_ci *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!n || !m || n > MW_MAX_PAIRS / m)
+		return -1;
+
+	size_t pairs = n * m, k = 0;
+	double *d = msb_calloc(pairs, sizeof(double));
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < m; j++)
+			d[k++] = y[j] - x[i];
+	qsort(d, pairs, sizeof(double), cmp_double);
+	out->shift = pairs % 2 ? d[pairs / 2] : (d[pairs / 2 - 1] + d[pairs / 2]) / 2;
+	out->ties = tie_sum(x, n, y, m) != 0;
+
+	bool small = n < MW_EXACT_MAX && m < MW_EXACT_MAX;
+
+	out->exact = small && !out->ties;
+	k = small ? exact_rank_min(n, m, min_level, out)
+		  : approx_rank_min(x, n, y, m, min_level, out);
+	out->lo = d[k - 1];
+	out->hi = d[pairs - k];
+	free(d);
+	return 0;
+}
+
+double hl_p_above(const double *x, size_t n, const double *y, size_t m, double c)
+{
+	if (!n || !m || n > MW_MAX_PAIRS / m)
+		return NAN;
+
+	size_t below = 0; /* L: differences y_j - x_i <= c */
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < m; j++)
+			below += y[j] - x[i] <= c;
+	if (n < MW_EXACT_MAX && m < MW_EXACT_MAX) {
+		double *cdf = mw_cumulative(n, m), p = cdf[below];
+
+		free(cdf);
+		return p;
+	}
+
+	double nm = (double)n * (double)m, sd = sqrt(u_variance(x, n, y, m));
+
+	if (sd == 0)
+		return (double)below < nm / 2 ? 0 : 1;
+	return fmin(1, norm_cdf(((double)below + 0.5 - nm / 2) / sd));
+}
+
+/* Continued fraction of the incomplete beta (modified Lentz; Numerical Recipes 6.4). */
+static double beta_cf(double a, double b, double x)
+{
+	const double tiny = 1e-300;
+	double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d = 1 - qab * x / qap, h;
+
+	d = 1 / (fabs(d) < tiny ? tiny : d);
+	h = d;
+	for (int i = 1; i <= 1000; i++) {
+		double m2 = 2.0 * i, aa = i * (b - i) * x / ((qam + m2) * (a + m2));
+
+		for (int step = 0; step < 2; step++) {
+			d = 1 + aa * d;
+			d = 1 / (fabs(d) < tiny ? tiny : d);
+			c = 1 + aa / c;
+			c = fabs(c) < tiny ? tiny : c;
+			h *= d * c;
+			aa = -(a + i) * (qab + i) * x / ((a + m2) * (qap + m2));
+		}
+		if (fabs(d * c - 1) < 1e-16)
+			break;
+	}
+	return h;
+}
+
+/* Regularized incomplete beta I_x(a, b). */
+static double beta_inc(double a, double b, double x)
+{
+	if (x <= 0)
+		return 0;
+	if (x >= 1)
+		return 1;
+
+	double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+
+	if (x < (a + 1) / (a + b + 2))
+		return exp(lbt) * beta_cf(a, b, x) / a;
+	return 1 - exp(lbt) * beta_cf(b, a, 1 - x) / b;
+}
+
+double t_cdf(double t, double df)
+{
+	if (isnan(t) || !(df > 0))
+		return NAN;
+	if (isinf(t))
+		return t > 0 ? 1 : 0;
+
+	double tail = beta_inc(df / 2, 0.5, df / (df + t * t)) / 2; /* P(T > |t|) */
+
+	return t > 0 ? 1 - tail : tail;
+}
+
+double t_quantile(double p, double df)
+{
+	if (isnan(p) || !(df > 0))
+		return NAN;
+	if (p <= 0)
+		return -INFINITY;
+	if (p >= 1)
+		return INFINITY;
+	if (p < 0.5)
+		return -t_quantile(1 - p, df);
+
+	double lo = 0, hi = 1;
+
+	while (t_cdf(hi, df) < p && hi < 1e300)
+		hi *= 2;
+	while (hi - lo > 1e-14 * hi) {
+		double mid = (lo + hi) / 2;
+
+		if (mid <= lo || mid >= hi)
+			break;
+		if (t_cdf(mid, df) < p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
 }

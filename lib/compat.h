@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* uapi constants newer than the installed (6.1) linux-libc-dev headers. */
 #ifndef MSB_COMPAT_H
 #define MSB_COMPAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Long-mode guest whose workloads run at CPL3 (CPL0 is fully emulated on PVM hosts, so
  * only CPL3 code builds real shadow pages there). State is valid for VMX, SVM and PVM.
  * Guest code (lib/guest_rt.S, bench/guest_*.S) lives in the "msb_guest" section and is

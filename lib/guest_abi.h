@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Shared between host C code and guest assembly: ports and control-page layout. */
 #ifndef MSB_GUEST_ABI_H
 #define MSB_GUEST_ABI_H

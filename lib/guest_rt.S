@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Guest runtime: entry loop, exception stubs and the basic workloads. Everything here is
  * in the "msb_guest" section, copied whole to SYS_CODE_GPA, so only RIP-relative
  * references are allowed. Runs at CPL3 (exception stubs at CPL0). */

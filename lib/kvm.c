@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 #include "kvm.h"
 
 #include <errno.h>
@@ -86,10 +87,7 @@ int __vm_disable_quirks(struct kvm_vm *vm, uint64_t mask)
 		.cap = KVM_CAP_DISABLE_QUIRKS2,
 		.args = { mask },
 	};
-	int r = __vm_ioctl(vm, KVM_ENABLE_CAP, &cap);
-	if (r == 0)
-		vm->quirks_disabled |= mask;
-	return r;
+	return __vm_ioctl(vm, KVM_ENABLE_CAP, &cap);
 }
 
 int __vm_set_memslot(struct kvm_vm *vm, uint32_t slot, uint32_t flags, uint64_t gpa,

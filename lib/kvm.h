@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Thin KVM ioctl wrappers in the selftests' two-level style: __x() returns the raw
  * result (-errno on failure), x() dies with a message naming the ioctl, errno and VM. */
 #ifndef MSB_KVM_H
@@ -16,7 +17,6 @@ struct kvm_sys {
 struct kvm_vm {
 	int fd;
 	int id; /* process-local number, for messages */
-	uint64_t quirks_disabled;
 };
 
 struct kvm_vcpu {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* x86-64 4-level page-table builder. Levels are numbered like the hardware walk seen from
  * the leaf: 1 = PT (4 KiB leaves), 2 = PD (2 MiB leaves), 3 = PDPT, 4 = PML4.
  *

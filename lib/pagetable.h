@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* x86-64 4-level guest page-table builder. Pure code: it writes page-table pages into a
  * caller-provided buffer that stands for a range of guest-physical memory. */
 #ifndef MSB_PAGETABLE_H

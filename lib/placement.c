@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* NUMA placement: the plan from hwloc's view of the nodes and libnuma's distances, CPU
  * binding through hwloc, memory policy through mbind, the check through move_pages. */
 #include "placement.h"

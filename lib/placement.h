@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* NUMA placement of a run: which node's CPUs run the vCPU threads (hwloc binding) and
  * which node holds the guest memory (libnuma/mbind memory policy), planned from a
  * --numa spec, and a check of where the memory really landed (move_pages). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Result files: versioned JSON ("schema": "memslot-bench/1") written with json-c to a
  * temporary name and renamed, never half-written and never overwriting by accident. */
 #ifndef MSB_RESULT_H
@@ -10,7 +11,10 @@
 #include "env.h"
 #include "sample.h"
 
-#define RESULT_SCHEMA "memslot-bench/1"
+/* The schemas the reader takes; readers upgrade memslot-bench/1 files on read. */
+#define RESULT_SCHEMA_V1 "memslot-bench/1"
+#define RESULT_SCHEMA_V2 "memslot-bench/2"
+#define RESULT_SCHEMA RESULT_SCHEMA_V2 /* what result_begin() writes */
 
 struct result_file {
 	json_object *root;
@@ -28,8 +32,13 @@ json_object *result_add_run(struct result_file *r, const char *scenario, const c
 /* Mark a run as not measured, with the reason ("SLOT_ZAP_ALL quirk not supported"). */
 void result_run_unsupported(json_object *run, const char *why);
 /* Add a metric: {"unit", "samples": [...every raw value...], "summary": {n, min, median,
- * mean, p90, p99, max, stddev}} under run.metrics[name]. */
-void result_run_add_series(json_object *run, const struct series *s);
+ * mean, p90, p99, max, stddev}} under run.metrics[name]; returns it. */
+json_object *result_run_add_series(json_object *run, const struct series *s);
+/* What a metric is (schema 2): "role" (latency, count, gauge, index), the
+ * kvm_mr_change "kind" a latency times and a one-line "desc" (both may be NULL), and
+ * "headline" for the metrics a run's summary shows. */
+void result_metric_describe(json_object *m, const char *role, const char *kind,
+			    const char *desc, bool headline);
 /* Set end time and write. path "-" = stdout. Refuses an existing file unless force.
  * Writes path.tmp.<pid>, fsyncs, renames. 0 or -1 with a one-line message in err. */
 int result_write(struct result_file *r, const char *path, bool force, char *err, size_t errlen);
@@ -39,6 +48,13 @@ void result_free(struct result_file *r);
  * (runs[].scenario/variant/params, metrics[].samples numbers, summary consistent with
  * samples' count). 0, or -1 with "FILE: problem" in err. *root is owned by the caller. */
 int result_read(const char *path, json_object **root, char *err, size_t errlen);
+
+/* Shortest %g that reads back as the same double: "0.1", not "0.10000000000000001". */
+void format_double(double v, char *buf, size_t len);
+
+/* A JSON string, or NULL (JSON null) for NULL and "": readers need not tell "" from
+ * "unknown". */
+json_object *str_or_null(const char *s);
 
 /* Raw samples one per line with '#' headers (ministat and gnuplot read them). */
 void result_print_raw(FILE *f, json_object *run);

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Sample series and their summaries: order statistics first, because lab and
  * host noise has heavy tails; the mean and stddev are reported, never compared. */
 #include "sample.h"
+#include "compare.h"
 #include "util.h"
 
 #include <math.h>
@@ -127,6 +129,53 @@ int linear_fit(const double *x, const double *y, size_t n, double *a, double *b,
 	if (r2)
 		*r2 = syy == 0 ? 1.0 : (sxy * sxy) / (sxx * syy);
 	return 0;
+}
+
+int linear_fit_ci(const double *x, const double *y, size_t n, double level, struct fit *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->b_lo = out->b_hi = out->se_b = NAN;
+	out->level = level;
+	out->n = n;
+	if (linear_fit(x, y, n, &out->a, &out->b, &out->r2) < 0)
+		return -1;
+	if (n < 3)
+		return 0;
+
+	double mx = 0, sxx = 0, rss = 0;
+
+	for (size_t i = 0; i < n; i++)
+		mx += x[i];
+	mx /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double r = y[i] - out->a - out->b * x[i];
+
+		sxx += (x[i] - mx) * (x[i] - mx);
+		rss += r * r;
+	}
+	double t = t_quantile(0.5 + level / 2, (double)(n - 2));
+
+	out->se_b = sqrt(rss / (double)(n - 2) / sxx);
+	out->b_lo = out->b - t * out->se_b;
+	out->b_hi = out->b + t * out->se_b;
+	out->have_ci = true;
+	out->flat = out->b_lo <= 0 && out->b_hi >= 0;
+	return 0;
+}
+
+const char *fit_phrase(const struct fit *f)
+{
+	return f->flat ? "flat (slope interval includes 0)" : "";
+}
+
+const char *upper_tail_name(size_t n)
+{
+	return n >= FEW_FOR_P99 ? "p99" : "max";
+}
+
+double upper_tail(const struct summary *s)
+{
+	return s->n >= FEW_FOR_P99 ? s->p99 : s->max;
 }
 
 #define CLOCK_READS 1001

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* KVM binary statistics: parse the stats file image that KVM_GET_STATS_FD exposes
  * (header, id string, descriptors, data block) and read values by name.
  * See Documentation/virt/kvm/api.rst, "KVM_GET_STATS_FD". */
@@ -30,102 +31,103 @@ static void free_fields(struct kvm_stats *st)
 	st->nfields = 0;
 }
 
+/* The header: name size, id string, descriptor and data blocks inside the blob. */
+static int check_header(const unsigned char *b, size_t len, const struct kvm_stats_header *h,
+			char *err, size_t errlen)
+{
+	uint64_t stride = DESC_FIXED + (uint64_t)h->name_size;
+	uint64_t desc_end = (uint64_t)h->desc_offset + (uint64_t)h->num_desc * stride;
+
+	if (h->name_size == 0 || h->name_size > STATS_MAX_NAME_SIZE)
+		return msb_fail(err, errlen, "stats header: implausible name_size %u", h->name_size);
+	/* id string: name_size bytes, NUL-terminated inside them */
+	if (h->id_offset < sizeof(*h) || (uint64_t)h->id_offset + h->name_size > len)
+		return msb_fail(err, errlen, "stats header: id_offset %u out of range (len %zu)",
+			    h->id_offset, len);
+	if (!memchr(b + h->id_offset, '\0', h->name_size))
+		return msb_fail(err, errlen, "stats id string not NUL-terminated within %u bytes",
+			    h->name_size);
+	if (h->desc_offset < sizeof(*h) || h->desc_offset > len)
+		return msb_fail(err, errlen, "stats header: desc_offset %u beyond blob (len %zu)",
+			    h->desc_offset, len);
+	if (desc_end > len)
+		return msb_fail(err, errlen,
+			    "stats descriptors truncated: %u x %llu bytes at %u exceed len %zu",
+			    h->num_desc, (unsigned long long)stride, h->desc_offset, len);
+	/* The data block follows the descriptors; it must not overlap them. */
+	if (h->data_offset > len)
+		return msb_fail(err, errlen, "stats header: data_offset %u beyond blob (len %zu)",
+			    h->data_offset, len);
+	if (h->data_offset < sizeof(*h) ||
+	    (h->data_offset >= h->desc_offset && h->data_offset < desc_end))
+		return msb_fail(err, errlen, "stats header: data_offset %u overlaps header or descriptors",
+			    h->data_offset);
+	return 0;
+}
+
+/* Descriptor i into f; its data must end within data_avail bytes. *end gets where. */
+static int parse_desc(const unsigned char *p, uint32_t i, uint32_t name_size,
+		      uint64_t data_avail, struct kvm_stat_field *f, uint64_t *end, char *err,
+		      size_t errlen)
+{
+	struct kvm_stats_desc d;
+	const char *name = (const char *)p + DESC_FIXED;
+
+	memcpy(&d, p, DESC_FIXED);
+	if (!memchr(name, '\0', name_size))
+		return msb_fail(err, errlen, "stats descriptor %u: name not NUL-terminated within "
+				"%u bytes", i, name_size);
+	if (!name[0])
+		return msb_fail(err, errlen, "stats descriptor %u: empty name", i);
+	/* snapshots are u64 arrays: offsets must be u64-aligned */
+	if (d.offset % sizeof(uint64_t))
+		return msb_fail(err, errlen, "stats %s: offset %u not 8-byte aligned", name, d.offset);
+	*end = (uint64_t)d.offset + (uint64_t)d.size * sizeof(uint64_t);
+	if (*end > data_avail)
+		return msb_fail(err, errlen, "stats %s: offset %u size %u beyond data block (%llu "
+				"bytes)", name, d.offset, d.size, (unsigned long long)data_avail);
+	f->name = msb_strdup(name);
+	f->flags = d.flags;
+	f->exponent = d.exponent;
+	f->size = d.size;
+	f->offset = d.offset;
+	return 0;
+}
+
 int stats_parse(const void *blob, size_t len, struct kvm_stats *out, char *err, size_t errlen)
 {
 	const unsigned char *b = blob;
 	struct kvm_stats_header h;
-	uint64_t stride, desc_end, data_avail, data_len = 0;
-	const char *id;
+	uint64_t data_len = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->fd = -1;
 	if (err && errlen)
 		err[0] = '\0';
-
 	if (!blob || len < sizeof(h))
 		return msb_fail(err, errlen, "stats blob truncated: %zu bytes, header needs %zu",
 			    len, sizeof(h));
 	memcpy(&h, b, sizeof(h));
+	if (check_header(b, len, &h, err, errlen) < 0)
+		return -1;
 
-	if (h.name_size == 0 || h.name_size > STATS_MAX_NAME_SIZE)
-		return msb_fail(err, errlen, "stats header: implausible name_size %u", h.name_size);
-
-	/* id string: name_size bytes, NUL-terminated inside them */
-	if (h.id_offset < sizeof(h) || (uint64_t)h.id_offset + h.name_size > len)
-		return msb_fail(err, errlen, "stats header: id_offset %u out of range (len %zu)",
-			    h.id_offset, len);
-	id = (const char *)b + h.id_offset;
-	if (!memchr(id, '\0', h.name_size))
-		return msb_fail(err, errlen, "stats id string not NUL-terminated within %u bytes",
-			    h.name_size);
-
-	stride = DESC_FIXED + (uint64_t)h.name_size;
-	desc_end = (uint64_t)h.desc_offset + (uint64_t)h.num_desc * stride;
-	if (h.desc_offset < sizeof(h) || h.desc_offset > len)
-		return msb_fail(err, errlen, "stats header: desc_offset %u beyond blob (len %zu)",
-			    h.desc_offset, len);
-	if (desc_end > len)
-		return msb_fail(err, errlen,
-			    "stats descriptors truncated: %u x %llu bytes at %u exceed len %zu",
-			    h.num_desc, (unsigned long long)stride, h.desc_offset, len);
-
-	/* The data block follows the descriptors; it must not overlap them. */
-	if (h.data_offset > len)
-		return msb_fail(err, errlen, "stats header: data_offset %u beyond blob (len %zu)",
-			    h.data_offset, len);
-	if (h.data_offset < sizeof(h) ||
-	    (h.data_offset >= h.desc_offset && h.data_offset < desc_end))
-		return msb_fail(err, errlen, "stats header: data_offset %u overlaps header or descriptors",
-			    h.data_offset);
-	data_avail = len - h.data_offset;
-
+	uint64_t stride = DESC_FIXED + (uint64_t)h.name_size;
 	out->fields = msb_calloc(h.num_desc, sizeof(*out->fields));
 	for (uint32_t i = 0; i < h.num_desc; i++) {
-		struct kvm_stats_desc d;
-		const unsigned char *p = b + h.desc_offset + (uint64_t)i * stride;
-		const char *name = (const char *)p + DESC_FIXED;
-		struct kvm_stat_field *f = &out->fields[i];
-		uint64_t end;
-
-		memcpy(&d, p, DESC_FIXED);
-		if (!memchr(name, '\0', h.name_size)) {
-			msb_fail(err, errlen, "stats descriptor %u: name not NUL-terminated within %u bytes",
-			     i, h.name_size);
-			goto bad;
-		}
-		if (!name[0]) {
-			msb_fail(err, errlen, "stats descriptor %u: empty name", i);
-			goto bad;
-		}
-		/* snapshots are u64 arrays: offsets must be u64-aligned */
-		if (d.offset % sizeof(uint64_t)) {
-			msb_fail(err, errlen, "stats %s: offset %u not 8-byte aligned", name, d.offset);
-			goto bad;
-		}
-		end = (uint64_t)d.offset + (uint64_t)d.size * sizeof(uint64_t);
-		if (end > data_avail) {
-			msb_fail(err, errlen,
-			     "stats %s: offset %u size %u beyond data block (%llu bytes)",
-			     name, d.offset, d.size, (unsigned long long)data_avail);
-			goto bad;
+		uint64_t end = 0;
+		if (parse_desc(b + h.desc_offset + (uint64_t)i * stride, i, h.name_size,
+			       len - h.data_offset, &out->fields[i], &end, err, errlen) < 0) {
+			free_fields(out);
+			return -1;
 		}
 		if (end > data_len)
 			data_len = end;
-		f->name = msb_strdup(name);
-		f->flags = d.flags;
-		f->exponent = d.exponent;
-		f->size = d.size;
-		f->offset = d.offset;
 		out->nfields = i + 1;
 	}
-
-	snprintf(out->id, sizeof(out->id), "%s", id);
+	snprintf(out->id, sizeof(out->id), "%s", (const char *)b + h.id_offset);
 	out->data_offset = h.data_offset;
 	out->data_len = data_len;
 	return 0;
-bad:
-	free_fields(out);
-	return -1;
 }
 
 /* Read the whole stats file: KVM's read returns 0 past the end of the data block. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* KVM binary statistics (KVM_GET_STATS_FD) for VM and vCPU fds: schema, snapshots,
  * and deltas by name. A name the kernel does not export is absent, never 0. */
 #ifndef MSB_STATS_H

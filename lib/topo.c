@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Host topology summary through hwloc: packages, NUMA nodes, cores, PUs, memory,
  * and per node its memory and CPUs, for `info` and result files. */
 #include "topo.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Host topology through hwloc: summary for `info` and result files. */
 #ifndef MSB_TOPO_H
 #define MSB_TOPO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* tracefs instance for kvmmmu:kvm_mmu_zap_all_fast; see trace.h. */
 #include "trace.h"
 #include "util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Optional tracefs capture of KVM's kvmmmu:kvm_mmu_zap_all_fast event (root only): the
  * kernel's own count of shadow pages in use when a change zaps them all. Events go to a
  * private trace instance filtered to this process, so nothing global is touched; the

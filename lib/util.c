@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 #include "util.h"
 
 #include <ctype.h>
@@ -43,6 +44,17 @@ void msb_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("warning: ", fmt, ap, 0);
 	va_end(ap);
+}
+
+void msb_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "memslot-bench %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
 }
 
 int msb_fail(char *err, size_t errlen, const char *fmt, ...)
@@ -163,4 +175,22 @@ bool read_text_file(const char *path, char *buf, size_t len)
 	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
 	return true;
+}
+
+uint64_t msb_rand_next(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void msb_shuffle(unsigned *idx, unsigned n, uint64_t *state)
+{
+	for (unsigned i = n; i > 1; i--) {
+		unsigned j = (unsigned)(msb_rand_next(state) % i);
+		unsigned t = idx[i - 1];
+		idx[i - 1] = idx[j];
+		idx[j] = t;
+	}
 }

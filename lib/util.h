@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Small helpers every part of memslot-bench uses: fatal errors, allocation, sizes. */
 #ifndef MSB_UTIL_H
 #define MSB_UTIL_H
@@ -15,6 +16,9 @@ __attribute__((noreturn, format(printf, 1, 2))) void msb_die(const char *fmt, ..
 /* Same, with ": strerror(errno)" appended. */
 __attribute__((noreturn, format(printf, 1, 2))) void msb_die_errno(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void msb_warn(const char *fmt, ...);
+/* Bad usage: "memslot-bench <cmd>: <message>" on stderr and exit(2). */
+__attribute__((noreturn, format(printf, 2, 3))) void msb_usage_error(const char *cmd,
+								     const char *fmt, ...);
 /* Format a one-line error into err (when err is not NULL) and return -1: the library's
  * "fail with a message" for functions that must not exit. */
 __attribute__((format(printf, 3, 4))) int msb_fail(char *err, size_t errlen, const char *fmt, ...);
@@ -31,6 +35,10 @@ bool parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 void format_size(uint64_t bytes, char *buf, size_t len);
 
 uint64_t now_ns(void); /* CLOCK_MONOTONIC */
+/* splitmix64: a small reproducible generator for schedules (not for secrets). */
+uint64_t msb_rand_next(uint64_t *state);
+/* Fisher-Yates shuffle of idx[0..n) with the generator. */
+void msb_shuffle(unsigned *idx, unsigned n, uint64_t *state);
 /* Read a small sysfs/proc file into buf, trailing newline stripped; false if unreadable. */
 bool read_text_file(const char *path, char *buf, size_t len);
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Plots 2 and 3: per-run distributions of one metric (ms): a box (quartiles, median,
 # whiskers to 1.5 IQR) and every raw sample as a jittered point; boxes side by side per
 # file (base vs new). Data (msb-plotdata): one index block per box, one value per line.

@@ -1,54 +1,145 @@
 #!/usr/bin/env bash
-# Before/after a kernel change in one command: the default matrix in two kernels through
-# the lab, then compare tables and plots.
-#   scripts/kernel-ab.sh [BASE NEW] [-- RUN OPTIONS]
-# BASE and NEW are what `scripts/lab.sh --kernel` takes (default: 6.1 6.12, Debian's
-# kernels before and after the patch; or two bzImages, with MSB_AB_BASE_MODULES /
-# MSB_AB_NEW_MODULES naming their modules dirs). RUN OPTIONS go to every
-# `memslot-bench run` (e.g. --reps 30). Writes results/ab-<base>-<new>-<date>/.
+# SPDX-License-Identifier: GPL-2.0
+# Before/after a kernel change in one command: the A/B matrix in two kernels through the
+# lab, then compare tables and plots. The scenarios come from the program
+# (`memslot-bench run --list ab`). See --help.
 set -euo pipefail
-src=$(cd "$(dirname "$0")/.." && pwd)
-usage() { sed -n '2,9s/^# \{0,1\}//p' "$0"; }
-base=6.1 new=6.12
-if [[ $# -gt 0 && $1 != -- ]]; then
-	[[ $1 == -h || $1 == --help ]] && { usage; exit 0; }
-	[[ $# -ge 2 && $2 != -- ]] || { echo "kernel-ab.sh: give both BASE and NEW (or neither)" >&2; exit 2; }
-	base=$1 new=$2
-	shift 2
-fi
-[[ $# -gt 0 ]] && { [[ $1 == -- ]] || { echo "kernel-ab.sh: unexpected '$1' (run options go after --)" >&2; exit 2; }; shift; }
-run_opts=("$@")
 
-# shellcheck source=scripts/deps.sh
-. "$src/scripts/deps.sh"
-msb_install_deps
-msb_build "$src"
-export MSB_BIN=${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench
-"$MSB_BIN" run --help > /dev/null
+usage() {
+	cat <<'EOF'
+Usage: scripts/kernel-ab.sh [--out DIR] [BASE NEW] [-- RUN OPTIONS]
+
+Runs the A/B matrix in the QEMU lab on two kernels, then the report
+(scripts/report.sh kernels: report.txt/.md and plots). The matrix: every
+scenario of `memslot-bench run --list ab`, both variants (zap-slot is
+reported unsupported where the kernel lacks the quirk), as
+  memslot-bench run SCENARIO --guest-mem 256M,1G --host-mem 256M --rounds 5
+      --reps 4 --warmup 1 --quiet RUN OPTIONS... --json DIR/SCENARIO.json
+Like run.sh it first installs missing Debian packages (root) and builds.
+
+Arguments:
+  BASE NEW       what `scripts/lab.sh --kernel` takes (default: 6.1 6.12,
+                 Debian's kernels before and after the patch); for two
+                 bzImages, MSB_AB_BASE_MODULES / MSB_AB_NEW_MODULES name
+                 their lib/modules/VERSION dirs
+Options:
+  --out DIR      results directory (default results/ab-BASE-NEW-DATE/):
+                 DIR/base/ and DIR/new/ hold the result files and run.txt
+  -h, --help     this text
+  -- RUN OPTIONS passed to every memslot-bench run (e.g. -- --reps 30)
+
+Exit status:
+  0    done
+  1    the build failed, or memslot-bench cannot list the A/B scenarios
+  2    bad usage, or packages missing and not root
+  other  lab.sh's status (3 lab cannot run here, 4 no KVM in the guest,
+       124 timeout, 125 guest failed) or a failed memslot-bench run's
+EOF
+}
+
+die() { # CODE MESSAGE
+	echo "kernel-ab.sh: $2" >&2
+	exit "$1"
+}
+
+# Sets base, new, out and run_opts.
+parse_args() {
+	local -a kernels=()
+	base=6.1 new=6.12 out='' run_opts=()
+	while (($#)); do
+		case $1 in
+		-h | --help)
+			usage
+			exit 0
+			;;
+		--out)
+			[[ $# -ge 2 && $2 != -- ]] || die 2 "option --out needs a value"
+			out=$2
+			shift 2
+			;;
+		--out=*)
+			out=${1#--out=}
+			shift
+			;;
+		--)
+			shift
+			run_opts=("$@")
+			break
+			;;
+		-*) die 2 "unknown option '$1' (see --help; run options go after --)" ;;
+		*)
+			kernels+=("$1")
+			shift
+			;;
+		esac
+	done
+	case ${#kernels[@]} in
+	0) ;;
+	2) base=${kernels[0]} new=${kernels[1]} ;;
+	*) die 2 "give both BASE and NEW (or neither)" ;;
+	esac
+}
 
 tag() { basename "$1" | tr -c 'A-Za-z0-9._+\n-' '_'; }
-out=$src/results/ab-$(tag "$base")-$(tag "$new")-$(date +%Y%m%d-%H%M%S)
-mkdir -p "$out/base" "$out/new"
-echo "kernel-ab: $base vs $new; results in $out" >&2
 
-# Small and large guest, both variants (zap-slot is reported unsupported where the
-# kernel lacks the quirk), delete and move of an unrelated slot.
-matrix() { # DIR
-	local common=(--guest-mem "256M,1G" --host-mem 256M --rounds 5 --reps 4 --warmup 1 --quiet
-		"${run_opts[@]}")
-	"$MSB_BIN" run delete "${common[@]}" --json "$1/delete.json"
-	"$MSB_BIN" run move "${common[@]}" --json "$1/move.json"
+# Sets scenarios: `memslot-bench run --list ab`, one name per line.
+load_matrix() {
+	local list s
+	list=$("$MSB_BIN" run --list ab) ||
+		die 1 "'$MSB_BIN run --list ab' failed: this memslot-bench cannot list its A/B scenarios"
+	scenarios=()
+	while read -r s; do
+		[[ -n $s ]] || continue
+		[[ $s =~ ^[A-Za-z0-9][A-Za-z0-9._-]*$ ]] ||
+			die 1 "bad scenario name '$s' from '$MSB_BIN run --list ab'"
+		scenarios+=("$s")
+	done <<<"$list"
+	[[ ${#scenarios[@]} -gt 0 ]] || die 1 "'$MSB_BIN run --list ab' listed no scenarios"
 }
-for side in base new; do
-	kernel=${!side}
+
+# Runs in the guest (declare -f), with scenarios and run_opts declared there too:
+# small and large guest, every scenario; all run, the first failure is the status.
+matrix() { # DIR
+	local s r rc=0 common=(--guest-mem "256M,1G" --host-mem 256M --rounds 5 --reps 4 --warmup 1
+		--quiet "${run_opts[@]}")
+	for s in "${scenarios[@]}"; do
+		r=0
+		"$MSB_BIN" run "$s" "${common[@]}" --json "$1/$s.json" || r=$?
+		[[ $rc != 0 ]] || rc=$r
+	done
+	return "$rc"
+}
+
+run_side() { # SIDE KERNEL: the matrix in the lab on KERNEL into $out/SIDE
+	local side=$1 kernel=$2 modules_var
+	local -a mods=()
 	modules_var=MSB_AB_${side^^}_MODULES
-	mods=()
 	[[ -n ${!modules_var:-} ]] && mods=(--modules "${!modules_var}")
-	# shellcheck disable=SC2016 # $1 and $@ expand in the guest's bash
+	mkdir -p "$out/$side"
+	# shellcheck disable=SC2016 # $1 expands in the guest's bash
 	"$src/scripts/lab.sh" --kernel "$kernel" "${mods[@]}" --mem 3G --out "$out/$side" \
-		--timeout 3000 -- bash -c "$(declare -f matrix)"'; d=$1; shift; run_opts=("$@"); matrix "$d"' \
-		_ "$out/$side" "${run_opts[@]}" \
-		| tee "$out/$side/run.txt"
-done
-"$src/scripts/report.sh" kernels "$out/base" "$out/new" "$out"
-echo "kernel-ab: $out"
+		--timeout 3000 -- bash -c "$(declare -p scenarios run_opts); $(declare -f matrix)"'; matrix "$1"' \
+		_ "$out/$side" |
+		tee "$out/$side/run.txt"
+}
+
+main() {
+	parse_args "$@"
+	src=$(cd "$(dirname "$0")/.." && pwd)
+	# shellcheck source=scripts/deps.sh
+	. "$src/scripts/deps.sh"
+	msb_install_deps
+	msb_build "$src"
+	export MSB_BIN=${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench
+	load_matrix
+	[[ -n $out ]] || out=$src/results/ab-$(tag "$base")-$(tag "$new")-$(date +%Y%m%d-%H%M%S)
+	mkdir -p "$out"
+	out=$(cd "$out" && pwd -P)
+	echo "kernel-ab: $base vs $new (${scenarios[*]}); results in $out" >&2
+	run_side base "$base"
+	run_side new "$new"
+	"$src/scripts/report.sh" kernels "$out/base" "$out/new" "$out"
+	echo "kernel-ab: $out"
+}
+
+main "$@"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # lab.sh: run a command as root inside a QEMU guest that has KVM, for machines
 # without a usable /dev/kvm. The host's root file system is shared read-only
 # into the guest over 9p (like virtme-ng), so host binaries run unchanged;
@@ -12,9 +13,13 @@ LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # Bump when the initramfs layout changes, to invalidate cached images.
 INITRAMFS_FORMAT=1
+QEMU=${MSB_LAB_QEMU:-qemu-system-x86_64}
+BUSYBOX=/bin/busybox
+# Module index of the kernel being staged (build_initramfs).
+declare -A MODPATH=() BUILTIN=() SEEN=()
 
 usage() {
-    cat <<'EOF'
+	cat <<'EOF'
 Usage: scripts/lab.sh [OPTIONS] -- COMMAND [ARGS...]
        scripts/lab.sh --check
 
@@ -42,15 +47,17 @@ Options:
 
 Environment:
   MSB_LAB_PATH   colon list put in front of the guest's PATH
-  MSB_LAB_TCG_THREAD  single (default) or multi: TCG threads (multi raced
-                 with the guest kernel's code patching and oopsed)
+  MSB_LAB_TCG_THREAD  single (default) or multi: QEMU -accel tcg,thread=...
+                 (multi raced with the guest kernel's code patching and oopsed)
   MSB_LAB_QEMU   QEMU binary (default qemu-system-x86_64)
   MSB_LAB_QEMU_CPU  override the QEMU -cpu model (for testing failure paths)
   MSB_*, ASAN_OPTIONS, UBSAN_OPTIONS, TERM are passed into the guest.
-  In the guest: MSB_LAB=1, MSB_LAB_QEMU_VERSION, MSB_LAB_ACCEL, MSB_LAB_CPU,
-  MSB_LAB_MMU, MSB_LAB_NODES, MSB_LAB_CPUS, MSB_LAB_MEM, MSB_LAB_KERNEL,
-  MSB_LAB_KERNEL_PKG; the same as key=value lines in
-  /run/memslot-bench/lab.env.
+  In the guest: MSB_LAB=1, MSB_LAB_QEMU_VERSION, MSB_LAB_ACCEL,
+  MSB_LAB_TCG_THREAD, MSB_LAB_CPU, MSB_LAB_MMU, MSB_LAB_NODES, MSB_LAB_CPUS,
+  MSB_LAB_MEM, MSB_LAB_KERNEL, MSB_LAB_KERNEL_PKG; the same as key=value
+  lines in /run/memslot-bench/lab.env. memslot-bench records them in every
+  result file (environment.lab: qemu, accel, tcg_thread, cpu, mmu, nodes,
+  kernel_package).
 
 Exit status:
   COMMAND's status, or
@@ -64,395 +71,509 @@ EOF
 }
 
 die() { # CODE MESSAGE
-    echo "lab.sh: $2" >&2
-    exit "$1"
+	echo "lab.sh: $2" >&2
+	exit "$1"
 }
 
-# ---- options ---------------------------------------------------------------
-kernel=6.12 modules=none mmu=shadow cpus=2 mem=2G nodes=1 out=$PWD timeout=600
-keep_log='' verbose=0 check=0
+# ---- options -------------------------------------------------------------------------
+
 need_arg() { [[ $# -ge 2 && $2 != -- ]] || die 2 "option $1 needs a value"; }
-while [[ $# -gt 0 ]]; do
-    case $1 in
-    --kernel) need_arg "$@"; kernel=$2; shift 2 ;;
-    --modules) need_arg "$@"; modules=$2; shift 2 ;;
-    --mmu) need_arg "$@"; mmu=$2; shift 2 ;;
-    --cpus) need_arg "$@"; cpus=$2; shift 2 ;;
-    --mem) need_arg "$@"; mem=$2; shift 2 ;;
-    --nodes) need_arg "$@"; nodes=$2; shift 2 ;;
-    --out) need_arg "$@"; out=$2; shift 2 ;;
-    --timeout) need_arg "$@"; timeout=$2; shift 2 ;;
-    --keep-log) need_arg "$@"; keep_log=$2; shift 2 ;;
-    --kernel=* | --modules=* | --mmu=* | --cpus=* | --mem=* | --nodes=* | --out=* | --timeout=* | --keep-log=*)
-        set -- "${1%%=*}" "${1#*=}" "${@:2}" ;;
-    -v | --verbose) verbose=1; shift ;;
-    --check) check=1; shift ;;
-    -h | --help) usage; exit 0 ;;
-    --) shift; break ;;
-    *) die 2 "unknown option '$1' (see --help; the command goes after --)" ;;
-    esac
-done
 
-# ---- can the lab run here? ---------------------------------------------------
-QEMU=${MSB_LAB_QEMU:-qemu-system-x86_64}
-BUSYBOX=/bin/busybox
-lab_check() {
-    command -v "$QEMU" >/dev/null || die 3 "$QEMU not found (apt-get install qemu-system-x86)"
-    if [[ ! -x $BUSYBOX ]] || ! file_is_static "$BUSYBOX"; then die 3 "static busybox not found at $BUSYBOX (apt-get install busybox-static)"; fi
-    command -v cpio >/dev/null || die 3 "cpio not found (apt-get install cpio)"
+# Sets the option globals and cmd (the words after --).
+parse_args() {
+	local var
+	kernel=6.12 modules=none mmu=shadow cpus=2 mem=2G nodes=1 out=$PWD timeout=600
+	keep_log='' verbose=0 check=0 cmd=()
+	while [[ $# -gt 0 ]]; do
+		case $1 in
+		--kernel | --modules | --mmu | --cpus | --mem | --nodes | --out | --timeout | --keep-log)
+			need_arg "$@"
+			# --keep-log F sets keep_log, and so on.
+			var=${1#--}
+			printf -v "${var//-/_}" '%s' "$2"
+			shift 2
+			;;
+		--kernel=* | --modules=* | --mmu=* | --cpus=* | --mem=* | --nodes=* | --out=* | \
+			--timeout=* | --keep-log=*)
+			set -- "${1%%=*}" "${1#*=}" "${@:2}"
+			;;
+		-v | --verbose)
+			verbose=1
+			shift
+			;;
+		--check)
+			check=1
+			shift
+			;;
+		-h | --help)
+			usage
+			exit 0
+			;;
+		--)
+			shift
+			cmd=("$@")
+			break
+			;;
+		*) die 2 "unknown option '$1' (see --help; the command goes after --)" ;;
+		esac
+	done
 }
+
+# ---- can the lab run here? -----------------------------------------------------------
+
 # A dynamically linked busybox cannot run in the initramfs (no libc there).
 file_is_static() { ! LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'Requesting program interpreter'; }
-lab_check
-if [[ $check == 1 ]]; then
-    echo "lab.sh: lab can run here ($QEMU, $BUSYBOX)"
-    exit 0
-fi
-[[ $# -gt 0 ]] || die 2 "no command given (usage: lab.sh [OPTIONS] -- COMMAND [ARGS...])"
 
-# ---- validate ----------------------------------------------------------------
+lab_check() {
+	command -v "$QEMU" >/dev/null || die 3 "$QEMU not found (apt-get install qemu-system-x86)"
+	if [[ ! -x $BUSYBOX ]] || ! file_is_static "$BUSYBOX"; then
+		die 3 "static busybox not found at $BUSYBOX (apt-get install busybox-static)"
+	fi
+	command -v cpio >/dev/null || die 3 "cpio not found (apt-get install cpio)"
+}
+
+# ---- validate ------------------------------------------------------------------------
+
 is_uint() { [[ $1 =~ ^[0-9]+$ ]]; }
-[[ $mmu == shadow || $mmu == tdp ]] || die 2 "bad --mmu '$mmu' (want shadow or tdp)"
-{ is_uint "$cpus" && ((cpus >= 1 && cpus <= 255)); } || die 2 "bad --cpus '$cpus' (want 1..255)"
-{ is_uint "$nodes" && ((nodes >= 1)); } || die 2 "bad --nodes '$nodes' (want a positive integer)"
-((nodes <= cpus)) || die 2 "--nodes $nodes is more than --cpus $cpus (each node needs a CPU)"
-{ is_uint "$timeout" && ((timeout >= 1)); } || die 2 "bad --timeout '$timeout' (want seconds >= 1)"
-# Memory in MiB (QEMU's default unit).
-if [[ $mem =~ ^([0-9]+)([MmGgTt]?)(i?[Bb])?$ ]]; then
-    mem_mib=${BASH_REMATCH[1]}
-    case ${BASH_REMATCH[2]} in
-    [Gg]) mem_mib=$((mem_mib * 1024)) ;;
-    [Tt]) mem_mib=$((mem_mib * 1024 * 1024)) ;;
-    esac
-else
-    die 2 "bad --mem '$mem' (want e.g. 2G or 2048M)"
-fi
-((mem_mib >= 256)) || die 2 "--mem $mem is too small (want at least 256M)"
-((mem_mib % nodes == 0)) || die 2 "--mem $mem (${mem_mib}M) does not split evenly across $nodes nodes"
-[[ -d $out ]] || die 2 "--out '$out' is not a directory"
-out=$(cd "$out" && pwd -P)
-[[ $out != / ]] || die 2 "--out / is not allowed (the host root is shared read-only)"
-cwd=$(pwd -P)
 
-# ---- kernel --------------------------------------------------------------------
-if [[ $kernel == */* || -f $kernel ]]; then
-    [[ -f $kernel ]] || die 2 "--kernel '$kernel': no such file"
-    vmlinuz=$(cd "$(dirname "$kernel")" && pwd -P)/$(basename "$kernel")
-    if [[ $modules == none ]]; then
-        moddir=''
-        kver=$(basename "$vmlinuz")
-    else
-        [[ -d $modules/kernel || -f $modules/modules.builtin ]] ||
-            die 2 "--modules '$modules' does not look like lib/modules/VERSION (no kernel/ or modules.builtin)"
-        moddir=$(cd "$modules" && pwd -P)
-        kver=$(basename "$moddir")
-    fi
-    kernel_pkg=$vmlinuz
-else
-    [[ $modules == none ]] || die 2 "--modules only goes with a bzImage PATH for --kernel"
-    # lk_* exit 2/3 with their own message; keep the code.
-    loc=$(lk_locate "$kernel") || exit $?
-    pkg=${loc%%$'\t'*} pkg_ver=${loc#*$'\t'}
-    fetched=$(lk_fetch_pkg "$pkg" "$pkg_ver") || exit $?
-    IFS=$'\t' read -r _ moddir vmlinuz <<<"$fetched"
-    kver=$(basename "$moddir")
-    kernel_pkg="$pkg=$pkg_ver"
-fi
+# Sets mem_mib: --mem in MiB (QEMU's default unit).
+parse_mem() {
+	[[ $mem =~ ^([0-9]+)([MmGgTt]?)(i?[Bb])?$ ]] || die 2 "bad --mem '$mem' (want e.g. 2G or 2048M)"
+	mem_mib=${BASH_REMATCH[1]}
+	case ${BASH_REMATCH[2]} in
+	[Gg]) mem_mib=$((mem_mib * 1024)) ;;
+	[Tt]) mem_mib=$((mem_mib * 1024 * 1024)) ;;
+	esac
+	((mem_mib >= 256)) || die 2 "--mem $mem is too small (want at least 256M)"
+	((mem_mib % nodes == 0)) || die 2 "--mem $mem (${mem_mib}M) does not split evenly across $nodes nodes"
+}
 
-# ---- acceleration ----------------------------------------------------------------
+# Checks the option values; sets mem_mib, tcg_thread, out (absolute) and cwd.
+validate() {
+	[[ $mmu == shadow || $mmu == tdp ]] || die 2 "bad --mmu '$mmu' (want shadow or tdp)"
+	{ is_uint "$cpus" && ((cpus >= 1 && cpus <= 255)); } || die 2 "bad --cpus '$cpus' (want 1..255)"
+	{ is_uint "$nodes" && ((nodes >= 1)); } || die 2 "bad --nodes '$nodes' (want a positive integer)"
+	((nodes <= cpus)) || die 2 "--nodes $nodes is more than --cpus $cpus (each node needs a CPU)"
+	{ is_uint "$timeout" && ((timeout >= 1)); } || die 2 "bad --timeout '$timeout' (want seconds >= 1)"
+	parse_mem
+	# One TCG thread for all vCPUs: with multi-threaded TCG the guest kernel's int3-based
+	# code patching (static keys, flipped as KVM creates and destroys VMs) raced with the
+	# other vCPU and oopsed in __schedule twice in ~2 hours of runs. MSB_LAB_TCG_THREAD=multi
+	# brings MTTCG back. Result files record the mode (environment.lab.tcg_thread).
+	tcg_thread=${MSB_LAB_TCG_THREAD:-single}
+	[[ $tcg_thread == single || $tcg_thread == multi ]] ||
+		die 2 "MSB_LAB_TCG_THREAD must be single or multi, not '$tcg_thread'"
+	[[ -d $out ]] || die 2 "--out '$out' is not a directory"
+	out=$(cd "$out" && pwd -P)
+	[[ $out != / ]] || die 2 "--out / is not allowed (the host root is shared read-only)"
+	cwd=$(pwd -P)
+}
+
+# ---- kernel --------------------------------------------------------------------------
+
+# --kernel BZIMAGE [--modules DIR]: sets vmlinuz, moddir, kver, kernel_pkg.
+resolve_kernel_path() {
+	[[ -f $kernel ]] || die 2 "--kernel '$kernel': no such file"
+	vmlinuz=$(cd "$(dirname "$kernel")" && pwd -P)/$(basename "$kernel")
+	if [[ $modules == none ]]; then
+		moddir=''
+		kver=$(basename "$vmlinuz")
+	else
+		[[ -d $modules/kernel || -f $modules/modules.builtin ]] ||
+			die 2 "--modules '$modules' does not look like lib/modules/VERSION (no kernel/ or modules.builtin)"
+		moddir=$(cd "$modules" && pwd -P)
+		kver=$(basename "$moddir")
+	fi
+	kernel_pkg=$vmlinuz
+}
+
+# --kernel 6.1|6.12|PACKAGE: fetch the Debian package (cached); same variables.
+resolve_kernel_package() {
+	local loc pkg pkg_ver fetched
+	[[ $modules == none ]] || die 2 "--modules only goes with a bzImage PATH for --kernel"
+	# lk_* exit 2/3 with their own message; keep the code.
+	loc=$(lk_locate "$kernel") || exit $?
+	pkg=${loc%%$'\t'*} pkg_ver=${loc#*$'\t'}
+	fetched=$(lk_fetch_pkg "$pkg" "$pkg_ver") || exit $?
+	IFS=$'\t' read -r _ moddir vmlinuz <<<"$fetched"
+	kver=$(basename "$moddir")
+	kernel_pkg="$pkg=$pkg_ver"
+}
+
+resolve_kernel() {
+	if [[ $kernel == */* || -f $kernel ]]; then
+		resolve_kernel_path
+	else
+		resolve_kernel_package
+	fi
+}
+
+# ---- acceleration --------------------------------------------------------------------
+
+nested_ok() {
+	local p
+	for p in /sys/module/kvm_amd/parameters/nested /sys/module/kvm_intel/parameters/nested; do
+		[[ -r $p && $(cat "$p") =~ ^(1|Y)$ ]] && return 0
+	done
+	return 1
+}
+
 # Real KVM only if the host lets its guests use SVM/VMX themselves (nested);
 # otherwise TCG emulating an AMD CPU with SVM, which KVM in the guest can use.
-accel=tcg cpu_model=EPYC-Rome,+svm kvm_mod=kvm_amd
-nested_ok() {
-    local p
-    for p in /sys/module/kvm_amd/parameters/nested /sys/module/kvm_intel/parameters/nested; do
-        [[ -r $p && $(cat "$p") =~ ^(1|Y)$ ]] && return 0
-    done
-    return 1
+# Sets accel, accel_opt, cpu_model, kvm_mod, kvm_opts, qemu_version.
+pick_accel() {
+	accel=tcg cpu_model=EPYC-Rome,+svm kvm_mod=kvm_amd
+	if [[ -c /dev/kvm && -w /dev/kvm ]] && nested_ok && grep -qwE 'svm|vmx' /proc/cpuinfo; then
+		accel=kvm cpu_model=host
+		grep -qw vmx /proc/cpuinfo && kvm_mod=kvm_intel
+	fi
+	# For tests of the failure path (e.g. EPYC-Rome,-svm); not a user option.
+	cpu_model=${MSB_LAB_QEMU_CPU:-$cpu_model}
+	accel_opt=$accel
+	[[ $accel == tcg ]] && accel_opt="tcg,thread=$tcg_thread"
+	if [[ $kvm_mod == kvm_amd ]]; then
+		kvm_opts="npt=$([[ $mmu == tdp ]] && echo 1 || echo 0)"
+	else
+		kvm_opts="ept=$([[ $mmu == tdp ]] && echo 1 || echo 0)"
+	fi
+	qemu_version=$("$QEMU" --version | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
 }
-if [[ -c /dev/kvm && -w /dev/kvm ]] && nested_ok && grep -qwE 'svm|vmx' /proc/cpuinfo; then
-    accel=kvm cpu_model=host
-    grep -qw vmx /proc/cpuinfo && kvm_mod=kvm_intel
-fi
-# For tests of the failure path (e.g. EPYC-Rome,-svm); not a user option.
-cpu_model=${MSB_LAB_QEMU_CPU:-$cpu_model}
-# One TCG thread for all vCPUs: with multi-threaded TCG the guest kernel's int3-based
-# code patching (static keys, flipped as KVM creates and destroys VMs) raced with the
-# other vCPU and oopsed in __schedule twice in ~2 hours of runs. MSB_LAB_TCG_THREAD=multi
-# brings MTTCG back.
-tcg_thread=${MSB_LAB_TCG_THREAD:-single}
-[[ $tcg_thread == single || $tcg_thread == multi ]] ||
-    die 2 "MSB_LAB_TCG_THREAD must be single or multi, not '$tcg_thread'"
-accel_opt=$accel
-[[ $accel == tcg ]] && accel_opt="tcg,thread=$tcg_thread"
-if [[ $kvm_mod == kvm_amd ]]; then
-    kvm_opts="npt=$([[ $mmu == tdp ]] && echo 1 || echo 0)"
-else
-    kvm_opts="ept=$([[ $mmu == tdp ]] && echo 1 || echo 0)"
-fi
-qemu_version=$("$QEMU" --version | sed -n '1s/^QEMU emulator version \([^ ]*\).*/\1/p')
 
-# ---- initramfs (cached per kernel + module set + init script) ----------------------
-cache_root=$(lk_cache_root)
+# ---- initramfs (cached per kernel + module set + init script) ------------------------
 
-declare -A MODPATH=() BUILTIN=() SEEN=()
 # One awk pass, not a fork per module: there are thousands.
 mod_names() { awk -F/ '{ n = $NF; sub(/\.ko.*$/, "", n); gsub(/-/, "_", n); print n "\t" $0 }'; }
+
 mod_index() {
-    local n f
-    [[ -n $moddir ]] || return 0
-    if [[ -f $moddir/modules.builtin ]]; then
-        while IFS=$'\t' read -r n f; do BUILTIN[$n]=1; done < <(mod_names <"$moddir/modules.builtin")
-    fi
-    while IFS=$'\t' read -r n f; do MODPATH[$n]=$f; done < <(
-        find "$moddir" -name '*.ko' -o -name '*.ko.[xgz]z' -o -name '*.ko.zst' | mod_names)
+	local n f
+	[[ -n $moddir ]] || return 0
+	if [[ -f $moddir/modules.builtin ]]; then
+		while IFS=$'\t' read -r n f; do BUILTIN[$n]=1; done < <(mod_names <"$moddir/modules.builtin")
+	fi
+	while IFS=$'\t' read -r n f; do MODPATH[$n]=$f; done < <(
+		find "$moddir" -name '*.ko' -o -name '*.ko.[xgz]z' -o -name '*.ko.zst' | mod_names
+	)
 }
 
 # stage_mod NAME LIST: append NAME after its dependencies to LIST, putting
 # uncompressed copies in $stage/lib/modules (busybox insmod cannot decompress).
 stage_mod() {
-    local name=$1 list=$2 src dst deps d
-    [[ -z ${SEEN[$name]:-} ]] || return 0
-    SEEN[$name]=1
-    [[ -z ${BUILTIN[$name]:-} ]] || return 0
-    src=${MODPATH[$name]:-}
-    if [[ -z $src ]]; then
-        [[ -z $moddir ]] && return 0 # --modules none: assume built in
-        die 3 "kernel module $name not found in $moddir (nor in modules.builtin)"
-    fi
-    dst=$stage/lib/modules/$name.ko
-    if [[ ! -f $dst ]]; then
-        case $src in
-        *.xz) xz -dc "$src" >"$dst" ;;
-        *.zst) zstd -qdc "$src" >"$dst" ;;
-        *.gz) gzip -dc "$src" >"$dst" ;;
-        *) cp "$src" "$dst" ;;
-        esac
-    fi
-    # Dependencies from the module's own .modinfo (packages ship no modules.dep).
-    deps=$(tr '\0' '\n' <"$dst" | sed -n 's/^depends=//p' | head -n1)
-    for d in ${deps//,/ }; do stage_mod "$d" "$list"; done
-    echo "$name $name.ko" >>"$list"
+	local name=$1 list=$2 src dst deps d
+	[[ -z ${SEEN[$name]:-} ]] || return 0
+	SEEN[$name]=1
+	[[ -z ${BUILTIN[$name]:-} ]] || return 0
+	src=${MODPATH[$name]:-}
+	if [[ -z $src ]]; then
+		[[ -z $moddir ]] && return 0 # --modules none: assume built in
+		die 3 "kernel module $name not found in $moddir (nor in modules.builtin)"
+	fi
+	dst=$stage/lib/modules/$name.ko
+	if [[ ! -f $dst ]]; then
+		case $src in
+		*.xz) xz -dc "$src" >"$dst" ;;
+		*.zst) zstd -qdc "$src" >"$dst" ;;
+		*.gz) gzip -dc "$src" >"$dst" ;;
+		*) cp "$src" "$dst" ;;
+		esac
+	fi
+	# Dependencies from the module's own .modinfo (packages ship no modules.dep).
+	deps=$(tr '\0' '\n' <"$dst" | sed -n 's/^depends=//p' | head -n1)
+	for d in ${deps//,/ }; do stage_mod "$d" "$list"; done
+	echo "$name $name.ko" >>"$list"
 }
 
+# The image's cache key: format, module set, busybox and init script.
+initramfs_key() {
+	{
+		echo "$INITRAMFS_FORMAT $moddir"
+		[[ -n $moddir ]] && stat -c '%n %s %Y' "$moddir" "$moddir"/modules.* 2>/dev/null
+		stat -L -c '%s %Y' "$BUSYBOX"
+		cat "$LAB_DIR/lab-init.sh"
+	} | sha256sum | cut -c1-16
+}
+
+# Fill $stage: busybox, /init, the base modules and one list per KVM module.
+stage_initramfs() {
+	local m b base
+	mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mods,lib/modules}
+	cp "$BUSYBOX" "$stage/bin/busybox"
+	ln -s busybox "$stage/bin/sh"
+	install -m 755 "$LAB_DIR/lab-init.sh" "$stage/init"
+	mod_index
+	for m in virtio_pci virtio_console 9pnet_virtio 9p; do stage_mod "$m" "$stage/mods/base.list"; done
+	touch "$stage/mods/base.list"
+	base=("${!SEEN[@]}")
+	for m in kvm_amd kvm_intel; do
+		SEEN=()
+		for b in "${base[@]}"; do SEEN[$b]=1; done
+		stage_mod "$m" "$stage/mods/$m.list"
+	done
+}
+
+# Print the path of the (cached) initramfs for this kernel.
 build_initramfs() {
-    local key img
-    key=$( {
-        echo "$INITRAMFS_FORMAT $moddir"
-        [[ -n $moddir ]] && stat -c '%n %s %Y' "$moddir" "$moddir"/modules.* 2>/dev/null
-        stat -L -c '%s %Y' "$BUSYBOX"
-        cat "$LAB_DIR/lab-init.sh"
-    } | sha256sum | cut -c1-16)
-    img=$cache_root/initramfs/$kver-$key.cpio
-    if [[ ! -f $img ]]; then
-        mkdir -p "$cache_root/initramfs"
-        stage=$(mktemp -d "$cache_root/initramfs/.stage.XXXXXX")
-        mkdir -p "$stage"/{bin,dev,proc,sys,tmp,mods,lib/modules}
-        cp "$BUSYBOX" "$stage/bin/busybox"
-        ln -s busybox "$stage/bin/sh"
-        install -m 755 "$LAB_DIR/lab-init.sh" "$stage/init"
-        mod_index
-        local m
-        for m in virtio_pci virtio_console 9pnet_virtio 9p; do stage_mod "$m" "$stage/mods/base.list"; done
-        touch "$stage/mods/base.list"
-        local base=("${!SEEN[@]}")
-        for m in kvm_amd kvm_intel; do
-            SEEN=()
-            local b
-            for b in "${base[@]}"; do SEEN[$b]=1; done
-            stage_mod "$m" "$stage/mods/$m.list"
-        done
-        (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$stage.cpio"
-        mv "$stage.cpio" "$img"
-        rm -rf "$stage"
-    fi
-    echo "$img"
+	local cache_root img
+	cache_root=$(lk_cache_root)
+	img=$cache_root/initramfs/$kver-$(initramfs_key).cpio
+	if [[ ! -f $img ]]; then
+		mkdir -p "$cache_root/initramfs"
+		stage=$(mktemp -d "$cache_root/initramfs/.stage.XXXXXX")
+		stage_initramfs
+		(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$stage.cpio"
+		mv "$stage.cpio" "$img"
+		rm -rf "$stage"
+	fi
+	echo "$img"
 }
-initramfs=$(build_initramfs)
 
-# ---- per-run files -----------------------------------------------------------
-# Sweep run dirs of lab.sh runs that were SIGKILLed (no trap ran).
-for d in "${TMPDIR:-/tmp}"/msb-lab.*; do
-    [[ -f $d/pid && -O $d ]] || continue
-    kill -0 "$(cat "$d/pid")" 2>/dev/null || rm -rf "$d"
-done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/msb-lab.XXXXXX")
-echo $$ >"$tmp/pid"
-share=$tmp/share # 9p tag msbrun; /run/memslot-bench in the guest
-mkdir "$share"
-qemu_pid='' watch_pid='' reader_pids=()
+# ---- per-run files -------------------------------------------------------------------
+
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
-    local p
-    set +e # must not change the exit status being reported
-    [[ -n $qemu_pid ]] && kill -KILL "$qemu_pid" 2>/dev/null
-    [[ -n $watch_pid ]] && kill "$watch_pid" 2>/dev/null
-    for p in "${reader_pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$tmp"
+	local p
+	set +e # must not change the exit status being reported
+	[[ -n $qemu_pid ]] && kill -KILL "$qemu_pid" 2>/dev/null
+	[[ -n $watch_pid ]] && kill "$watch_pid" 2>/dev/null
+	for p in "${reader_pids[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+
+# Sets tmp (this run's directory, removed on exit) and share (9p tag msbrun;
+# /run/memslot-bench in the guest).
+make_run_dir() {
+	local d
+	# Sweep run dirs of lab.sh runs that were SIGKILLed (no trap ran).
+	for d in "${TMPDIR:-/tmp}"/msb-lab.*; do
+		[[ -f $d/pid && -O $d ]] || continue
+		kill -0 "$(cat "$d/pid")" 2>/dev/null || rm -rf "$d"
+	done
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/msb-lab.XXXXXX")
+	echo $$ >"$tmp/pid"
+	share=$tmp/share
+	mkdir "$share"
+	qemu_pid='' watch_pid='' reader_pids=()
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	trap 'exit 129' HUP
+}
 
 # Single-quote for sh.
 q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 
-{
-    echo "LAB_KVM_MOD=$(q "$kvm_mod")"
-    echo "LAB_KVM_OPTS=$(q "$kvm_opts")"
-    echo "LAB_OUT=$(q "$out")"
-    echo "LAB_CWD=$(q "$cwd")"
-    echo "LAB_HOSTNAME=$(q "$(hostname -s 2>/dev/null || echo host)-lab")"
-} >"$share/lab.conf"
+# lab.conf: what the guest's /init needs (lab-init.sh sources it).
+write_lab_conf() {
+	{
+		echo "LAB_KVM_MOD=$(q "$kvm_mod")"
+		echo "LAB_KVM_OPTS=$(q "$kvm_opts")"
+		echo "LAB_OUT=$(q "$out")"
+		echo "LAB_CWD=$(q "$cwd")"
+		echo "LAB_HOSTNAME=$(q "$(hostname -s 2>/dev/null || echo host)-lab")"
+	} >"$share/lab.conf"
+}
 
-mem_h=$mem
-declare -A labenv=(
-    [qemu_version]=$qemu_version [accel]=$accel [cpu_model]=$cpu_model [mmu]=$mmu
-    [nodes]=$nodes [cpus]=$cpus [mem]=$mem_h [kernel]=$kver [kernel_package]=$kernel_pkg
-)
-for k in qemu_version accel cpu_model mmu nodes cpus mem kernel kernel_package; do
-    echo "$k=${labenv[$k]}"
-done >"$share/lab.env"
+# lab.env: the lab's facts as key=value lines, for the command to read.
+write_lab_env() {
+	echo "qemu_version=$qemu_version"
+	echo "accel=$accel"
+	[[ $accel == tcg ]] && echo "tcg_thread=$tcg_thread"
+	echo "cpu_model=$cpu_model"
+	echo "mmu=$mmu"
+	echo "nodes=$nodes"
+	echo "cpus=$cpus"
+	echo "mem=$mem"
+	echo "kernel=$kver"
+	echo "kernel_package=$kernel_pkg"
+}
 
-{
-    echo "umask 022"
-    echo "export PATH=$(q "${MSB_LAB_PATH:+$MSB_LAB_PATH:}/usr/sbin:/usr/bin:/sbin:/bin")"
-    echo "export HOME=/tmp"
-    # Host variables the guest program cares about.
-    while IFS= read -r v; do
-        [[ $v =~ ^(MSB_[A-Za-z0-9_]*|ASAN_OPTIONS|UBSAN_OPTIONS|TERM)$ ]] || continue
-        echo "export $v=$(q "${!v}")"
-    done < <(compgen -e)
-    echo "export MSB_LAB=1"
-    echo "export MSB_LAB_ENV=/run/memslot-bench/lab.env"
-    echo "export MSB_LAB_QEMU_VERSION=$(q "$qemu_version")"
-    echo "export MSB_LAB_ACCEL=$(q "$accel")"
-    echo "export MSB_LAB_TCG_THREAD=$(q "$tcg_thread")"
-    echo "export MSB_LAB_CPU=$(q "$cpu_model")"
-    echo "export MSB_LAB_MMU=$(q "$mmu")"
-    echo "export MSB_LAB_NODES=$(q "$nodes")"
-    echo "export MSB_LAB_CPUS=$(q "$cpus")"
-    echo "export MSB_LAB_MEM=$(q "$mem_h")"
-    echo "export MSB_LAB_KERNEL=$(q "$kver")"
-    echo "export MSB_LAB_KERNEL_PKG=$(q "$kernel_pkg")"
-    echo "cd $(q "$cwd") || exit 126"
-    printf 'exec'
-    for a in "$@"; do printf ' %s' "$(q "$a")"; done
-    echo
-} >"$share/cmd.sh"
+# cmd.sh: the guest's environment (memslot-bench records the MSB_LAB_* facts
+# in its result files), then exec COMMAND in the host's cwd.
+write_guest_cmd() { # COMMAND [ARGS...]
+	local v a
+	echo "umask 022"
+	echo "export PATH=$(q "${MSB_LAB_PATH:+$MSB_LAB_PATH:}/usr/sbin:/usr/bin:/sbin:/bin")"
+	echo "export HOME=/tmp"
+	# Host variables the guest program cares about.
+	while IFS= read -r v; do
+		[[ $v =~ ^(MSB_[A-Za-z0-9_]*|ASAN_OPTIONS|UBSAN_OPTIONS|TERM)$ ]] || continue
+		echo "export $v=$(q "${!v}")"
+	done < <(compgen -e)
+	echo "export MSB_LAB=1"
+	echo "export MSB_LAB_ENV=/run/memslot-bench/lab.env"
+	echo "export MSB_LAB_QEMU_VERSION=$(q "$qemu_version")"
+	echo "export MSB_LAB_ACCEL=$(q "$accel")"
+	echo "export MSB_LAB_TCG_THREAD=$(q "$tcg_thread")"
+	echo "export MSB_LAB_CPU=$(q "$cpu_model")"
+	echo "export MSB_LAB_MMU=$(q "$mmu")"
+	echo "export MSB_LAB_NODES=$(q "$nodes")"
+	echo "export MSB_LAB_CPUS=$(q "$cpus")"
+	echo "export MSB_LAB_MEM=$(q "$mem")"
+	echo "export MSB_LAB_KERNEL=$(q "$kver")"
+	echo "export MSB_LAB_KERNEL_PKG=$(q "$kernel_pkg")"
+	echo "cd $(q "$cwd") || exit 126"
+	printf 'exec'
+	for a in "$@"; do printf ' %s' "$(q "$a")"; done
+	echo
+}
 
-# ---- QEMU --------------------------------------------------------------------
-numa=()
-if ((nodes > 1)); then
-    per=$((mem_mib / nodes)) c=0
-    for ((n = 0; n < nodes; n++)); do
-        # Spread CPUs as evenly as possible, contiguous per node.
-        k=$((cpus / nodes + (n < cpus % nodes ? 1 : 0)))
-        numa+=(-object "memory-backend-ram,id=m$n,size=${per}M"
-            -numa "node,nodeid=$n,cpus=$c-$((c + k - 1)),memdev=m$n")
-        c=$((c + k))
-    done
-fi
+# ---- QEMU ----------------------------------------------------------------------------
 
-# The command's stdout/stderr travel over virtio-serial ports (binary clean,
-# far faster than a UART under TCG); they and the console go to FIFOs drained by cat/tee here, so lab.sh's
-# own stdout/stderr can be anything (pipe, file, socket, tty).
-mkfifo "$tmp/console" "$tmp/stdout" "$tmp/stderr"
-if [[ $verbose == 1 ]]; then
-    tee "$tmp/console.log" <"$tmp/console" >&2 &
-else
-    cat <"$tmp/console" >"$tmp/console.log" &
-fi
-reader_pids+=($!)
-cat <"$tmp/stdout" &
-reader_pids+=($!)
-cat <"$tmp/stderr" >&2 &
-reader_pids+=($!)
+# QEMU -object/-numa options, one per line, for --nodes > 1.
+numa_args() {
+	local per c=0 n k
+	((nodes > 1)) || return 0
+	per=$((mem_mib / nodes))
+	for ((n = 0; n < nodes; n++)); do
+		# Spread CPUs as evenly as possible, contiguous per node.
+		k=$((cpus / nodes + (n < cpus % nodes ? 1 : 0)))
+		printf '%s\n' -object "memory-backend-ram,id=m$n,size=${per}M" \
+			-numa "node,nodeid=$n,cpus=$c-$((c + k - 1)),memdev=m$n"
+		c=$((c + k))
+	done
+}
 
 share9p() { # ID PATH TAG [ro]
-    # QEMU option values escape a comma by doubling it.
-    printf '%s\n' -fsdev "local,id=$1,path=${2//,/,,},security_model=none,multidevs=remap${4:+,readonly=on}" \
-        -device "virtio-9p-pci,fsdev=$1,mount_tag=$3"
+	# QEMU option values escape a comma by doubling it.
+	printf '%s\n' -fsdev "local,id=$1,path=${2//,/,,},security_model=none,multidevs=remap${4:+,readonly=on}" \
+		-device "virtio-9p-pci,fsdev=$1,mount_tag=$3"
 }
-mapfile -t fs_args < <(share9p fsroot / hostroot ro; share9p fsout "$out" msbout; share9p fsrun "$share" msbrun
-    share9p fstmp /tmp msbtmp)
 
-accel_note=$([[ $accel == tcg ]] && echo "emulated $cpu_model, $tcg_thread-threaded" || echo "host CPU, nested")
-echo "lab: kernel $kver, accel $accel ($accel_note), mmu $mmu, $cpus cpus, $mem, $nodes node(s)" >&2
+# The command's stdout/stderr travel over virtio-serial ports (binary clean, far
+# faster than a UART under TCG); they and the console go to FIFOs drained by
+# cat/tee here, so lab.sh's own stdout/stderr can be anything (pipe, file,
+# socket, tty).
+start_readers() {
+	mkfifo "$tmp/console" "$tmp/stdout" "$tmp/stderr"
+	if [[ $verbose == 1 ]]; then
+		tee "$tmp/console.log" <"$tmp/console" >&2 &
+	else
+		cat <"$tmp/console" >"$tmp/console.log" &
+	fi
+	reader_pids+=($!)
+	cat <"$tmp/stdout" &
+	reader_pids+=($!)
+	cat <"$tmp/stderr" >&2 &
+	reader_pids+=($!)
+}
 
-# Quiet unless -v: every console line costs boot time under TCG.
-klog="quiet loglevel=3"
-[[ $verbose == 0 ]] || klog="loglevel=7"
+# Start QEMU in the background (sets qemu_pid) and the timer (sets watch_pid).
+start_qemu() {
+	local -a numa fs_args pdeath=()
+	local klog note
+	mapfile -t numa < <(numa_args)
+	mapfile -t fs_args < <(
+		share9p fsroot / hostroot ro
+		share9p fsout "$out" msbout
+		share9p fsrun "$share" msbrun
+		share9p fstmp /tmp msbtmp
+	)
+	note=$([[ $accel == tcg ]] && echo "emulated $cpu_model, $tcg_thread-threaded" || echo "host CPU, nested")
+	echo "lab: kernel $kver, accel $accel ($note), mmu $mmu, $cpus cpus, $mem, $nodes node(s)" >&2
+	# Quiet unless -v: every console line costs boot time under TCG.
+	klog="quiet loglevel=3"
+	[[ $verbose == 0 ]] || klog="loglevel=7"
+	# setpriv --pdeathsig: QEMU dies with lab.sh even if lab.sh is SIGKILLed.
+	command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
+	"${pdeath[@]}" "$QEMU" -nodefaults -no-user-config -display none -vga none -monitor none \
+		-no-reboot -machine pc -accel "$accel_opt" -cpu "$cpu_model" -smp "$cpus" -m "${mem_mib}M" \
+		"${numa[@]}" \
+		-kernel "$vmlinuz" -initrd "$initramfs" \
+		-append "console=ttyS0 $klog panic=-1" \
+		-chardev "file,id=con,path=${tmp//,/,,}/console,append=on" -serial chardev:con \
+		-chardev "file,id=out,path=${tmp//,/,,}/stdout,append=on" \
+		-chardev "file,id=err,path=${tmp//,/,,}/stderr,append=on" \
+		-device virtio-serial-pci,id=vser \
+		-device virtserialport,bus=vser.0,chardev=out,name=msb.stdout \
+		-device virtserialport,bus=vser.0,chardev=err,name=msb.stderr \
+		"${fs_args[@]}" \
+		</dev/null 2>"$tmp/qemu.err" &
+	qemu_pid=$!
+	# A sleeper as the timer: `wait -n` returns when QEMU or the timer ends, and a
+	# signal to lab.sh interrupts it at once (the traps then clean up).
+	"${pdeath[@]}" sleep "$timeout" &
+	watch_pid=$!
+}
 
-# setpriv --pdeathsig: QEMU dies with lab.sh even if lab.sh is SIGKILLed.
-pdeath=()
-command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
-"${pdeath[@]}" "$QEMU" -nodefaults -no-user-config -display none -vga none -monitor none \
-    -no-reboot -machine pc -accel "$accel_opt" -cpu "$cpu_model" -smp "$cpus" -m "${mem_mib}M" \
-    "${numa[@]}" \
-    -kernel "$vmlinuz" -initrd "$initramfs" \
-    -append "console=ttyS0 $klog panic=-1" \
-    -chardev "file,id=con,path=${tmp//,/,,}/console,append=on" -serial chardev:con \
-    -chardev "file,id=out,path=${tmp//,/,,}/stdout,append=on" \
-    -chardev "file,id=err,path=${tmp//,/,,}/stderr,append=on" \
-    -device virtio-serial-pci,id=vser \
-    -device virtserialport,bus=vser.0,chardev=out,name=msb.stdout \
-    -device virtserialport,bus=vser.0,chardev=err,name=msb.stderr \
-    "${fs_args[@]}" \
-    </dev/null 2>"$tmp/qemu.err" &
-qemu_pid=$!
+# Wait for QEMU (sets qemu_rc) or the timer (exit 124), then drain the readers.
+wait_guest() {
+	local done_pid='' f p
+	qemu_rc=0
+	wait -n -p done_pid "$qemu_pid" "$watch_pid" || qemu_rc=$?
+	if [[ $done_pid == "$watch_pid" ]]; then
+		watch_pid=''
+		kill -KILL "$qemu_pid" 2>/dev/null || true
+		wait "$qemu_pid" 2>/dev/null || true
+		qemu_pid=''
+		die 124 "guest did not finish within $timeout s (killed)"
+	fi
+	kill "$watch_pid" 2>/dev/null || true
+	wait "$watch_pid" 2>/dev/null || true
+	watch_pid=''
+	qemu_pid=''
+	# Release readers still blocked opening a FIFO QEMU never opened (it failed
+	# early): an O_RDWR open never blocks, and closing it gives them EOF.
+	for f in console stdout stderr; do : <>"$tmp/$f"; done
+	# Let the readers drain what QEMU wrote before it exited.
+	for p in "${reader_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	reader_pids=()
+}
 
-# A sleeper as the timer: `wait -n` returns when QEMU or the timer ends, and a
-# signal to lab.sh interrupts it at once (the traps then clean up).
-"${pdeath[@]}" sleep "$timeout" &
-watch_pid=$!
-done_pid='' qemu_rc=0
-wait -n -p done_pid "$qemu_pid" "$watch_pid" || qemu_rc=$?
-if [[ $done_pid == "$watch_pid" ]]; then
-    watch_pid=''
-    kill -KILL "$qemu_pid" 2>/dev/null || true
-    wait "$qemu_pid" 2>/dev/null || true
-    qemu_pid=''
-    die 124 "guest did not finish within $timeout s (killed)"
-fi
-kill "$watch_pid" 2>/dev/null || true
-wait "$watch_pid" 2>/dev/null || true
-watch_pid=''
-qemu_pid=''
-# Release readers still blocked opening a FIFO QEMU never opened (it failed
-# early): an O_RDWR open never blocks, and closing it gives them EOF.
-for f in console stdout stderr; do : <>"$tmp/$f"; done
-# Let the readers drain what QEMU wrote before it exited.
-for p in "${reader_pids[@]}"; do wait "$p" 2>/dev/null || true; done
-reader_pids=()
-
-[[ -z $keep_log ]] || cp "$tmp/console.log" "$keep_log"
+# ---- outcome -------------------------------------------------------------------------
 
 fail_tail() { # show the end of the console log, unless it was shown live
-    [[ $verbose == 1 ]] && return 0
-    echo "lab.sh: last guest console lines:" >&2
-    tail -n 15 "$tmp/console.log" | sed 's/^/  /' >&2
+	[[ $verbose == 1 ]] && return 0
+	echo "lab.sh: last guest console lines:" >&2
+	tail -n 15 "$tmp/console.log" | sed 's/^/  /' >&2
 }
-if [[ -f $share/status ]]; then
-    exit "$(cat "$share/status")"
-fi
-if ((qemu_rc != 0)); then
-    sed 's/^/  /' "$tmp/qemu.err" >&2
-    die 3 "$QEMU failed (exit $qemu_rc)"
-fi
-if [[ -f $share/kvm-failed ]]; then
-    die 4 "KVM not available in the guest after boot ($kvm_mod failed to load: $(head -c 300 "$share/kvm-failed"))"
-fi
-if [[ -f $share/init-failed ]]; then
-    fail_tail
-    die 125 "guest init failed: $(head -c 300 "$share/init-failed")"
-fi
-panic=$(grep -a -m1 'Kernel panic' "$tmp/console.log" | tr -d '\r' || true)
-if [[ -n $panic ]]; then
-    fail_tail
-    die 125 "guest kernel panicked: ${panic#*] }"
-fi
-fail_tail
-die 125 "guest stopped without reporting an exit status"
+
+# Exit with COMMAND's status, or with the code (3, 4, 125) saying why there is none.
+map_status() {
+	local panic
+	[[ -z $keep_log ]] || cp "$tmp/console.log" "$keep_log"
+	if [[ -f $share/status ]]; then
+		exit "$(cat "$share/status")"
+	fi
+	if ((qemu_rc != 0)); then
+		sed 's/^/  /' "$tmp/qemu.err" >&2
+		die 3 "$QEMU failed (exit $qemu_rc)"
+	fi
+	if [[ -f $share/kvm-failed ]]; then
+		die 4 "KVM not available in the guest after boot ($kvm_mod failed to load: $(head -c 300 "$share/kvm-failed"))"
+	fi
+	if [[ -f $share/init-failed ]]; then
+		fail_tail
+		die 125 "guest init failed: $(head -c 300 "$share/init-failed")"
+	fi
+	panic=$(grep -a -m1 'Kernel panic' "$tmp/console.log" | tr -d '\r' || true)
+	if [[ -n $panic ]]; then
+		fail_tail
+		die 125 "guest kernel panicked: ${panic#*] }"
+	fi
+	fail_tail
+	die 125 "guest stopped without reporting an exit status"
+}
+
+main() {
+	parse_args "$@"
+	lab_check
+	if [[ $check == 1 ]]; then
+		echo "lab.sh: lab can run here ($QEMU, $BUSYBOX)"
+		exit 0
+	fi
+	[[ ${#cmd[@]} -gt 0 ]] || die 2 "no command given (usage: lab.sh [OPTIONS] -- COMMAND [ARGS...])"
+	validate
+	resolve_kernel
+	pick_accel
+	initramfs=$(build_initramfs)
+	make_run_dir
+	write_lab_conf
+	write_lab_env >"$share/lab.env"
+	write_guest_cmd "${cmd[@]}" >"$share/cmd.sh"
+	start_readers
+	start_qemu
+	wait_guest
+	map_status
+}
+
+main "$@"

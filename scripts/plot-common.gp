@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Shared by the plot templates (scripts/plot.sh sets msb_term, msb_out, msb_vars, msb_dat).
 # Terminal: SVG, or PNG through cairo (plain libgd png where cairo is missing).
 if (msb_term eq 'svg') {

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Plots of memslot-bench result files, SVG and PNG, with gnuplot:
 #   scripts/plot.sh RESULT.json|DIR [more RESULT.json|DIR ...] [-o OUTDIR] [-k]
 # Several files of the same configuration (two kernels: base vs new) share each plot.
@@ -7,11 +8,11 @@
 # plots/ next to the first file. -k keeps the gnuplot data files in OUTDIR/data.
 #
 # Per scenario and configuration (runs grouped by parameters, guest size aside):
-#   NAME-latency-vs-shadow-pages  latency medians against populated shadow pages, log-log,
+#   NAME-latency-vs-SCALE         latency medians against the run's scale, log-log,
 #                                 one series per variant (and file), fitted y = a + b*x
 #   NAME-latency-dist             every run's latency samples: box plot and raw points
 #   NAME-refault-dist             the same for the guest's refault time
-# The data comes from msb-plotdata (bench/msb-plotdata.c), the drawing from the templates
+# The data comes from memslot-bench plotdata (bench/report/), the drawing from the templates
 # scripts/*.gp; a new plot is an emit_*() function there and a template here.
 #
 # Exit: 0 with the files written listed (also when gnuplot is missing: no plots then),
@@ -51,7 +52,7 @@ while (($#)); do
 		shift
 		;;
 	-h | --help)
-		sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+		sed -n '3,20s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 		exit 0
 		;;
 	--)
@@ -91,16 +92,16 @@ if ! command -v gnuplot >/dev/null 2>&1; then
 	exit 0
 fi
 
-# The data extractor: built in the tree, or installed.
-plotdata=${MSB_PLOTDATA:-}
-if [[ -z $plotdata ]]; then
-	for c in "${MSB_BUILD_DIR:-$root/build}/bench/msb-plotdata" "$root/bench/msb-plotdata"; do
-		[[ -x $c ]] && plotdata=$c && break
+# The data extractor (memslot-bench plotdata): built in the tree, or installed.
+msb=${MSB_BIN:-}
+if [[ -z $msb ]]; then
+	for c in "${MSB_BUILD_DIR:-$root/build}/bench/memslot-bench" "$root/bench/memslot-bench"; do
+		[[ -x $c ]] && msb=$c && break
 	done
 fi
-if [[ -z $plotdata ]]; then
-	plotdata=$(command -v msb-plotdata) ||
-		die "msb-plotdata not found: build first (make), or set MSB_PLOTDATA"
+if [[ -z $msb ]]; then
+	msb=$(command -v memslot-bench) ||
+		die "memslot-bench not found: build first (make), or set MSB_BIN"
 fi
 gpdir=${MSB_GP_DIR:-$here}
 
@@ -117,14 +118,14 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/msb-plot.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 data=$tmp/data
 
-# Bad input makes msb-plotdata print a one-line error and exit 2: pass it on as ours.
+# Bad input makes memslot-bench plotdata print a one-line error and exit 2: pass it on as ours.
 rc=0
-"$plotdata" "$data" "${args[@]}" 2>"$tmp/plotdata.err" || rc=$?
-sed "s/^msb-plotdata: /$me: /" "$tmp/plotdata.err" >&2
+"$msb" plotdata "$data" "${args[@]}" 2>"$tmp/plotdata.err" || rc=$?
+sed "s/^memslot-bench plotdata: /$me: /" "$tmp/plotdata.err" >&2
 case $rc in
 0) ;;
 2) exit 2 ;;
-*) die "msb-plotdata failed (exit $rc)" ;;
+*) die "memslot-bench plotdata failed (exit $rc)" ;;
 esac
 
 # gnuplot string literal: single quotes, doubled inside.

@@ -1,23 +1,112 @@
 #!/usr/bin/env bash
-# Install missing deps, build, run the default suite (scripts/suite.sh) and write
-# results/<host>-<kernel>-<date>/. Where /dev/kvm is missing the suite runs in the QEMU
-# lab (Debian 6.12, shadow MMU; MSB_LAB_KERNEL picks another) and says so.
+# SPDX-License-Identifier: GPL-2.0
+# Install missing deps, build, run the default suite (scripts/suite.sh) and the report.
+# Where /dev/kvm is missing the suite runs in the QEMU lab and says so. See --help.
 set -euo pipefail
-src=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=scripts/deps.sh
-. "$src/scripts/deps.sh"
-msb_install_deps
-msb_build "$src"
-build=${MSB_BUILD_DIR:-$src/build}
-export MSB_BIN=$build/bench/memslot-bench
-host=$(hostname -s 2>/dev/null || echo host)
 
-if [[ ${MSB_LAB:-0} != 1 && -r /dev/kvm && -w /dev/kvm ]]; then
-	out=$src/results/$host-$(uname -r)-$(date +%Y%m%d-%H%M%S)
+usage() {
+	cat <<'EOF'
+Usage: scripts/run.sh [--kernel K] [--out DIR] [--quick] [-- RUN OPTIONS]
+
+The default benchmark: installs missing Debian packages (as root, with
+apt-get; otherwise prints the apt-get line and stops), builds in build/, runs
+the default suite (scripts/suite.sh) natively where /dev/kvm is usable, else
+in the QEMU lab (scripts/lab.sh, Debian kernel, shadow MMU, 3G VM; the first
+lab run downloads the kernel package into ~/.cache/memslot-bench and, as
+root, may add the bookworm-backports apt source), then writes the report
+(scripts/report.sh variants). The full suite takes about 20 minutes in the
+lab; --quick a few.
+
+Options:
+  --kernel K     run in the QEMU lab on kernel K (what lab.sh --kernel takes:
+                 6.1, 6.12, a linux-image-* package, a bzImage path), also
+                 where /dev/kvm works (default: native KVM where usable, else
+                 the lab on $MSB_LAB_KERNEL, or 6.12)
+  --out DIR      results directory, new or empty (default:
+                 results/HOST-KERNEL-DATE/, results/HOST-lab-KERNEL-DATE/ in
+                 the lab; "-quick" appended with --quick)
+  --quick        smoke-test sizes (suite.sh --quick); not for comparing
+  -h, --help     this text
+  -- RUN OPTIONS passed to every memslot-bench run of the suite
+                 (scripts/suite.sh -- RUN OPTIONS), e.g. -- --reps 10
+
+Environment:
+  MSB_BUILD_DIR  build tree (default build/)
+  MSB_LAB_KERNEL lab kernel when --kernel is not given (default 6.12)
+  MSB_SUITE_ROUNDS, MSB_SUITE_REPS  see scripts/suite.sh --help
+  MSB_CONFIGURE_FLAGS  extra configure options
+
+Exit status:
+  0    suite and report done; the last line names the results directory
+  1    the build failed
+  2    bad usage, or packages missing and not root
+  other  lab.sh's status (3 lab cannot run here, 4 no KVM in the guest,
+       124 timeout, 125 guest failed) or the failed memslot-bench run's
+EOF
+}
+
+die() { # CODE MESSAGE
+	echo "run.sh: $2" >&2
+	exit "$1"
+}
+
+need_arg() { [[ $# -ge 2 && $2 != -- ]] || die 2 "option $1 needs a value"; }
+
+# Sets kernel (empty: native where possible), out, quick and run_opts.
+parse_args() {
+	kernel='' out='' quick=0 run_opts=()
+	while (($#)); do
+		case $1 in
+		--kernel | --out)
+			need_arg "$@"
+			printf -v "${1#--}" '%s' "$2"
+			shift 2
+			;;
+		--kernel=* | --out=*)
+			set -- "${1%%=*}" "${1#*=}" "${@:2}"
+			;;
+		--quick)
+			quick=1
+			shift
+			;;
+		-h | --help)
+			usage
+			exit 0
+			;;
+		--)
+			shift
+			run_opts=("$@")
+			break
+			;;
+		-*) die 2 "unknown option '$1' (see --help; run options go after --)" ;;
+		*) die 2 "unexpected '$1' (see --help; run options go after --)" ;;
+		esac
+	done
+}
+
+# The default results directory: $1 names the kernel.
+default_out() {
+	local host
+	host=$(hostname -s 2>/dev/null || echo host)
+	echo "$src/results/$host-$1-$(date +%Y%m%d-%H%M%S)$( ((quick)) && echo -quick)"
+}
+
+# Sets out: --out, or default_out NAME; created, absolute.
+make_out() { # NAME
+	[[ -n $out ]] || out=$(default_out "$1")
+	mkdir -p "$out"
+	out=$(cd "$out" && pwd -P)
+}
+
+run_native() {
+	make_out "$(uname -r)"
 	echo "run.sh: native KVM on $(uname -r); results in $out" >&2
-	"$src/scripts/suite.sh" "$out"
-else
-	kernel=${MSB_LAB_KERNEL:-6.12}
+	"$src/scripts/suite.sh" "${suite_opts[@]}" "$out" -- "${run_opts[@]}"
+}
+
+run_lab() { # WHY
+	local release kp_out
+	local -a kp
 	if [[ $kernel == */* ]]; then
 		release=$(basename "$kernel") # a bzImage of the user's own
 	else
@@ -25,14 +114,37 @@ else
 		mapfile -t kp <<<"$kp_out"
 		release=$(basename "${kp[1]}")
 	fi
-	out=$src/results/$host-lab-$release-$(date +%Y%m%d-%H%M%S)
-	echo "run.sh: no usable /dev/kvm here: the suite runs in the QEMU lab (kernel $release);" \
+	make_out "lab-$release"
+	echo "run.sh: $1: the suite runs in the QEMU lab (kernel $release);" \
 		"its times are emulated, not hardware latency. Results in $out" >&2
-	mkdir -p "$out"
 	# 1 GiB of guest memory needs ~1.3 GiB in the lab VM (memfd, page tables, KVM's own).
 	"$src/scripts/lab.sh" --kernel "$kernel" --mem 3G --out "$out" --timeout 3000 -- \
-		"$src/scripts/suite.sh" "$out"
-fi
-# The cover-letter tables (zap-all vs zap-slot on this kernel) and the plots.
-"$src/scripts/report.sh" variants "$out"
-echo "run.sh: results in $out"
+		"$src/scripts/suite.sh" "${suite_opts[@]}" "$out" -- "${run_opts[@]}"
+}
+
+main() {
+	parse_args "$@"
+	src=$(cd "$(dirname "$0")/.." && pwd)
+	suite_opts=()
+	if ((quick)); then
+		suite_opts=(--quick)
+	fi
+	# shellcheck source=scripts/deps.sh
+	. "$src/scripts/deps.sh"
+	msb_install_deps
+	msb_build "$src"
+	export MSB_BIN=${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench
+	if [[ -n $kernel ]]; then
+		run_lab "--kernel $kernel"
+	elif [[ ${MSB_LAB:-0} != 1 && -r /dev/kvm && -w /dev/kvm ]]; then
+		run_native
+	else
+		kernel=${MSB_LAB_KERNEL:-6.12}
+		run_lab "$([[ ${MSB_LAB:-0} == 1 ]] && echo MSB_LAB=1 || echo "no usable /dev/kvm here")"
+	fi
+	# The cover-letter tables (zap-all vs zap-slot on this kernel) and the plots.
+	"$src/scripts/report.sh" variants "$out"
+	echo "run.sh: results in $out"
+}
+
+main "$@"

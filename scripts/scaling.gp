@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # Plot 1: latency against populated shadow pages, log-log, per series the median with
 # 25th-75th percentile bars and a least-squares line y = a + b*x fitted by gnuplot.
 # Data (msb-plotdata): one index block per series, columns x y q1 q3 guest_mem_MiB.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Minimal assertions for the unit tests (automake plain driver: exit 0 pass, 1 fail,
  * 77 skip, 99 hard error). */
 #ifndef MSB_CHECK_H

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh disable=SC2034 # sets variables for the scripts that source it
 # Shared by the command-line tests that need no KVM (sourced after top_srcdir is set):
 # a scratch directory $T, and checks that record a failure in $fail and go on.

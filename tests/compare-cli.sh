@@ -1,13 +1,16 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # memslot-bench compare on small result files from the QEMU lab (tests/data/, cut down
 # from real runs: Debian 6.12 twice, 6.1 once): matching, unsupported sides, variants,
-# the 72-column table, formats, the environment check and the exit codes. No KVM.
+# the 72-column table, formats, the environment check and the exit codes; verdicts over
+# per-VM medians (issue 10), --pooled, the gate on the interval, --samples. No KVM.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=tests/cli-lib.sh
 . "$top_srcdir/tests/cli-lib.sh"
 A=$D/result-612-a.json
 N=$D/result-612-b.json
 OLD=$D/result-61.json
+S=$D/samples
 
 # Two runs of the same kernel: every run matched, header names kernels and host.
 expect 0 "$B" compare "$A" "$N"
@@ -16,7 +19,10 @@ has "AMD EPYC-Rome Processor"
 has "Hodges-Lehmann"
 has "delete zap-slot guest_mem=256M"
 has "same value (37) in every sample on both sides"
-has "no difference proven at 95% confidence"
+# One VM a side (run without --rounds): medians, no verdict.
+has "not tested: 1 vs 1 VMs, needs 4 a side (use --rounds)"
+has "unit     the VM: medians are medians of per-VM medians"
+grep -q "no difference proven\|faster\|slower" "$T/out" && bad "a verdict from one VM a side"
 awk 'length > 72 { exit 1 }' "$T/out" || bad "text wider than 72 columns"
 if grep -q ' $' "$T/out"; then bad "trailing blanks in the text table"; fi
 # A long path (distcheck's, a deep results tree) still keeps to 72 columns.
@@ -25,39 +31,61 @@ mkdir -p "$L" && cp "$A" "$L/"
 expect 0 "$B" compare "$L/result-612-a.json" "$N"
 awk 'length > 72 { exit 1 }' "$T/out" || bad "text wider than 72 columns with a long path"
 has "[$T/a-directory"
-# zap-all 64M delete in the two files: medians 24.748ms and 13.325ms, HL -43.7%
+# zap-all 64M delete in the two files: medians 24.748ms and 13.325ms. Tested only as
+# pooled samples (--pooled), and labelled so: ratio x0.54 [0.43 .. 0.72], 95.7% (10 vs 10).
 has "24.748ms"
-has "change -43.7% [-59.0% .. -27.9%], faster"
+expect 0 "$B" compare --pooled "$A" "$N"
+has "24.748ms"
+has "change x0.54 [0.43 .. 0.72], 1.9x faster"
+has "(95.7% CI, 10 vs 10 pooled samples)"
+has "pooled samples, taken as independent (--pooled)"
+has "no difference proven"
+awk 'length > 72 { exit 1 }' "$T/out" || bad "--pooled text wider than 72 columns"
+# A time's change never goes below -100%.
+grep -q -- '-1[0-9][0-9]\.[0-9]%' "$T/out" && bad "a change below -100%"
 
 # 6.1 vs 6.12: kernels may differ; zap-slot is unsupported on the 6.1 side.
 expect 0 "$B" compare "$OLD" "$A"
 has "kernel 6.1.0-56-amd64"
 has "base unsupported: KVM_X86_QUIRK_SLOT_ZAP_ALL"
-grep -q '^  delete_ns  *unsupported  *10 ' "$T/out" || bad "no unsupported row"
+grep -q '^  delete_ns  *unsupported  *1x10 ' "$T/out" || bad "no unsupported row"
 awk 'length > 72 { exit 1 }' "$T/out" || bad "text wider than 72 columns"
 
 # Variants inside one file: zap-slot against zap-all on 6.12.
 expect 0 "$B" compare --variants zap-all,zap-slot "$A"
 has "zap-all, kernel 6.12.117+deb12-amd64"
 has "delete guest_mem=256M"
-has "change -100.0% [-100.0% .. -100.0%], fewer"
+has "not tested: 1 vs 1 VMs"
+expect 0 "$B" compare --pooled --variants zap-all,zap-slot "$A"
 has "x faster"
+has "shift -133 [-133 .. -133], fewer"
 awk 'length > 72 { exit 1 }' "$T/out" || bad "text wider than 72 columns"
 
 # Markdown and CSV; more than two files compare each against the first.
 expect 0 "$B" compare --format markdown "$OLD" "$A"
-has "| run | metric | base n |"
+has "| run | metric | base VMs x n |"
 has "base unsupported"
 expect 0 "$B" compare --format csv "$A" "$N" "$OLD"
 [ "$(grep -c '^base_file,' "$T/out")" = 1 ] || bad "CSV header not exactly once"
 has '"delete_ns","ns",10,24748225,'
+has ',verdict,ratio,ratio_lo,ratio_hi,base_vms,new_vms,tested_on'
+has '"not tested",'
 [ "$(grep -c 'result-61.json' "$T/out")" -gt 0 ] || bad "third file not compared"
 
-# Gate: slower latencies (refault_ns +74% on zap-slot 64M) fail 50%, not 200%.
-expect 1 "$B" compare --fail-on-regression 50 "$A" "$N"
-err_has "regression: delete zap-slot guest_mem=64M refault_ns +74.0%"
+# Gate on the interval, pooled: refault_ns on zap-slot 64M is x1.7 [1.2 .. 2.6]: its
+# point is beyond 50% but its interval is not, so 50% passes; 0% fails it (and one more
+# row), Holm over the 12 gated latency rows.
+expect 0 "$B" compare --pooled --fail-on-regression 50 "$A" "$N"
+has "Holm-Bonferroni over the 12 gated"
+expect 1 "$B" compare --pooled --fail-on-regression 0 "$A" "$N"
+err_has "regression: delete zap-slot guest_mem=64M refault_ns x1.7 [1.2 .. 2.6]"
 has "delete zap-all guest_mem=64M"
-expect 0 "$B" compare --fail-on-regression 200 "$A" "$N"
+has "REGRESSION: whole interval above +0%"
+expect 0 "$B" compare --pooled --fail-on-regression 200 "$A" "$N"
+# Per VM (the default), one VM a side: nothing the gate can test, exit 3.
+expect 3 "$B" compare --fail-on-regression 50 "$A" "$N"
+err_has "nothing testable"
+one_line_err
 
 # Another environment is refused, naming the field and both values; --force compares.
 sed 's/"accel": "tcg"/"accel": "kvm"/' "$N" >"$T/kvm.json"
@@ -69,8 +97,10 @@ expect 0 "$B" compare --force "$A" "$T/kvm.json"
 # Other NUMA layouts are other runs; --across-layouts matches them and names both.
 sed 's/"numa": "default policy, unbound"/"numa": "remote", "cpu_node": 0, "mem_node": 1, "numa_distance": 20/' \
 	"$N" >"$T/remote.json"
-expect 0 "$B" compare "$A" "$T/remote.json"
+expect 3 "$B" compare "$A" "$T/remote.json"
 has "only in base: delete zap-all"
+err_has "nothing comparable"
+one_line_err
 expect 0 "$B" compare --across-layouts "$A" "$T/remote.json"
 has "layouts  base default policy, unbound; new remote:"
 has "memory on node 1 (distance 20)"
@@ -97,6 +127,62 @@ expect 2 "$B" compare --fail-on-regression x "$A" "$N"
 one_line_err
 expect 0 "$B" compare --help
 has "--fail-on-regression PCT"
+has "Holm-Bonferroni"
+awk 'length > 80 { exit 1 }' "$T/out" || bad "help wider than 80 columns"
+
+# Plain sample files, VM VALUE: 4 vs 4 VMs, the exact level 97.1%, never "95%".
+expect 0 "$B" compare --samples "$S/base-vms.txt" "$S/new-vms.txt"
+has "change +14.8% [+5.7% .. +22.4%], slower (97.1% CI, 4 vs 4 VMs)"
+has "4x3      10.1      10.6"
+grep -q "95\.0%" "$T/out" && bad "95% printed for a 97.1% interval"
+expect 0 "$B" compare --samples --format csv "$S/base-vms.txt" "$S/new-vms.txt"
+has '"slower",1.1477832512315274,1.0571428571428572,1.2244897959183672,4,4,"per-VM medians"'
+has ',0.9714285714285714,'
+# The gate on a single row: +14.8% [+5.7% ..]: proven beyond 5%, not beyond 10%.
+expect 1 "$B" compare --samples --fail-on-regression 5 "$S/base-vms.txt" "$S/new-vms.txt"
+err_has "regression: samples value +14.8% [+5.7% .. +22.4%] (97.1%), beyond +5%"
+expect 0 "$B" compare --samples --fail-on-regression 10 "$S/base-vms.txt" "$S/new-vms.txt"
+# --pooled says so: 12 vs 12 samples.
+expect 0 "$B" compare --samples --pooled "$S/base-vms.txt" "$S/new-vms.txt"
+has "12 vs 12 pooled samples"
+# One value per line: the file is one VM. 3 vs 3 VMs: not tested (90% at best).
+expect 0 "$B" compare --samples "$S/one-col.txt" "$S/one-col.txt"
+has "1 VM, 5 samples (one value per line)"
+has "not tested: 1 vs 1 VMs"
+printf 'a 10\na 11\nb 12\nb 12.5\nc 9\nc 9.5\n' >"$T/b3.txt"
+printf 'a 13\na 14\nb 15\nb 15.5\nc 12\nc 12.5\n' >"$T/n3.txt"
+expect 0 "$B" compare --samples "$T/b3.txt" "$T/n3.txt"
+has "not tested: 3 vs 3 VMs, needs 4 a side (use --rounds)"
+expect 0 "$B" compare --samples --format csv "$T/b3.txt" "$T/n3.txt"
+has '"not tested",1.2'
+# With the gate, one VM a side: nothing testable, exit 3.
+expect 3 "$B" compare --samples --fail-on-regression 10 "$S/one-col.txt" "$S/one-col.txt"
+err_has "nothing testable"
+one_line_err
+# Every bad sample file: one line naming the file and line, exit 2.
+for bad_file in inf:2 mixed:4 nan:2 negative:2 non-numeric:3 three-col:1 zero:3; do
+	f=${bad_file%:*}
+	expect 2 "$B" compare --samples "$S/base-vms.txt" "$S/$f.txt"
+	err_has "$S/$f.txt:${bad_file#*:}: "
+	one_line_err
+done
+expect 2 "$B" compare --samples "$S/no-numbers.txt" "$S/base-vms.txt"
+err_has "no-numbers.txt: no numbers"
+one_line_err
+expect 2 "$B" compare --samples "$S/base-vms.txt" "$T/missing.txt"
+err_has "missing.txt: No such file or directory"
+one_line_err
+expect 2 "$B" compare --samples "$S/base-vms.txt"
+one_line_err
+
+# Result files with rounds: per-VM medians, 5 VMs x 4 a side; exit 3 without a match.
+R=$top_srcdir/results/vm-lab-6.12.117+deb12-amd64-20261125-102148/delete-unrelated.json
+if [ -f "$R" ]; then
+	expect 0 "$B" compare --variants zap-all,zap-slot "$R"
+	has "change x0.0072 [0.0056 .. 0.0095], 139x faster"
+	has "(96.8% CI, 5 vs 5 VMs)"
+	has "5x4"
+fi
 
 [ "$fail" = 0 ] && echo "compare CLI: all checks passed"
 exit "$fail"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* One VM, one address space and one vCPU for the KVM test programs. Two steps, so a
  * test can add slots and mappings before the vCPU first runs (afterwards host-side
  * page-table edits would bypass KVM's write protection of the guest's tables). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* json_get FILE PATH: print the value at PATH ("runs.0.metrics.delete_ns.summary.median")
  * of a JSON file, so shell tests can assert on result files. Exit 1 if PATH is absent. */
 #include <stdio.h>

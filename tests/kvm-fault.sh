@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # A guest #PF ends the run with one line naming the exit, the vector and the guest RIP.
 set -u
 out=$("$(dirname "$0")/kvm-run.sh" "${top_builddir:-.}/tests/kvm_fault" 2>&1)

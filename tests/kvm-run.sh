@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Run a KVM test program natively where /dev/kvm works, else inside the QEMU lab
 # (scripts/lab.sh, Debian 6.12, shadow MMU). Exit 77 (skip) only where neither can run.
 #   tests/kvm-run.sh PROGRAM [ARGS...]

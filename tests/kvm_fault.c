@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* A guest exception ends the run with the exit reason, vector and guest RIP: the guest
  * writes to GVA 0, which the address space leaves unmapped, and must take a #PF. This
  * program is expected to die; tests/kvm-fault.sh checks its message. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* MOVE really moves: the guest writes a slot at GPA A, the host moves the slot to GPA B
  * (KVM_MR_MOVE: same slot id and host memory, new guest_phys_addr), and the guest then
  * reads at B what it wrote at A; accesses at A meanwhile exit as MMIO, which the vCPU

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* KVM smoke test: a CPL3 guest touches every 4 KiB page of a 1 GiB address space made of
  * memfd-aliased memslots. Asserts from KVM's own stats that shadow pages/SPTEs were
  * really built and that the guest wrote every page (host reads the values back). */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC2016 # "$1" expands in the guest's sh, on purpose
 # Boot Debian 6.1 (before the patch): no SLOT_ZAP_ALL quirk; `run delete` reports
 # zap-slot unsupported and still measures zap-all; the result file names the lab.

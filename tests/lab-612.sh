@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC2016 # "$1" expands in the guest's sh, on purpose
 # Boot Debian 6.12 (after the patch): memslot-bench info sees that kernel, the TCG lab
 # and a SLOT_ZAP_ALL quirk it can disable.

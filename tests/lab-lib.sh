@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash disable=SC2034 # sets variables for the scripts that source it
 # Shared by the lab tests (sourced): they boot kernels in the QEMU lab whether or not the
 # host has /dev/kvm, and skip (77) only where the lab cannot run at all.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC2016 # "$1" expands in the guest's sh, on purpose
 # --nodes 2: the guest sees two NUMA nodes with a CPU each, and `run --numa` places the
 # guest memory where it says (checked by move_pages, and against the other layout). In a

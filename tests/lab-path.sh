@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck disable=SC2016 # "$1" expands in the guest's sh, on purpose
 # A developer's own build: boot by path (--kernel BZIMAGE --modules DIR), here on the
 # vmlinuz and modules of the extracted 6.12 package.

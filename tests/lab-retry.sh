@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash disable=SC2154 # top_srcdir: set by the sourcing script
 # lab_retry ARGS...: scripts/lab.sh ARGS, once more when the emulated guest kernel itself
 # failed (exit 125: panic or init error), because then the test never ran. Sourced.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs inside the KVM environment; see mech-delete.sh.
 # shellcheck source=tests/mech-lib.sh
 . "$(dirname "$0")/mech-lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Mechanism (not timing) tests of delete, run in the KVM environment (native or lab):
 # zap-all zaps at least the guest's populated shadow pages and the guest refaults them;
 # zap-slot leaves unrelated SPTEs in place; zap-slot on a populated slot drops only that

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash disable=SC2034 # sets variables for the scripts that source it
 # Shared by the mechanism tests that run in the KVM environment (sourced).
 set -euo pipefail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Record the KVM binary stats images of a fresh VM and vCPU for tests/test_stats:
  *   tests/record_stats DIR  ->  DIR/stats-vm-<major.minor>.bin, DIR/stats-vcpu-<...>.bin
  * Needs /dev/kvm, so it normally runs in the lab:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Unit test for lib/compare: Hodges-Lehmann shift and Mann-Whitney interval against
  * R's documented example and hand computations written out below. */
 #include "check.h"
@@ -156,6 +157,125 @@ static void test_norm_quantile(void)
 	CHECK_NEAR(norm_quantile(0.5), 0, 1e-15);
 }
 
+/* hl_shift_ci_min: the narrowest interval of at least 95%, its exact level. References:
+ * R 4.2.2, Rscript -e 'options(digits=17); 1 - 2*pwilcox(0, 4, 4); 1 - 2*pwilcox(2, 5, 5);
+ * 1 - 2*pwilcox(0, 3, 5); 1 - 2*pwilcox(0, 3, 3); qwilcox(0.025, 5, 5)'
+ * -> 0.97142857142857142 0.96825396825396826 0.9642857142857143 0.90000000000000002 3. */
+static void test_min_level_exact(void)
+{
+	const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 11, 12, 13, 14, 15 };
+	struct shift_ci ci;
+
+	CHECK_EQ_INT(hl_shift_ci_min(a, 4, b, 4, 0.95, &ci), 0); /* 4 vs 4: D(1), D(16) */
+	CHECK(ci.ok && ci.exact && !ci.ties);
+	CHECK_NEAR(ci.conf, 0.97142857142857142, EPS);
+	CHECK_NEAR(ci.lo, 7, EPS);
+	CHECK_NEAR(ci.hi, 13, EPS);
+	CHECK_EQ_INT(hl_shift_ci_min(a, 5, b, 5, 0.95, &ci), 0); /* 5 vs 5: D(3), D(23) */
+	CHECK(ci.ok);
+	CHECK_NEAR(ci.conf, 0.96825396825396826, EPS);
+	CHECK_NEAR(ci.lo, 7, EPS); /* differences 6, 7, 7, 8, 8, 8, ..., 13, 13, 14 */
+	CHECK_NEAR(ci.hi, 13, EPS);
+	CHECK_EQ_INT(hl_shift_ci_min(a, 3, b, 5, 0.95, &ci), 0);
+	CHECK(ci.ok);
+	CHECK_NEAR(ci.conf, 0.9642857142857143, EPS);
+	CHECK_EQ_INT(hl_shift_ci_min(a, 3, b, 3, 0.95, &ci), 0); /* 3 vs 3: 90% at best */
+	CHECK(!ci.ok);
+	CHECK_NEAR(ci.conf, 0.90000000000000002, EPS);
+	/* Agrees with hl_shift_ci() (R's rule) where that one reaches the level. */
+	const double x[] = { 0.80, 0.83, 1.89, 1.04, 1.45, 1.38, 1.91, 1.64, 0.73, 1.46 };
+	const double y[] = { 1.15, 0.88, 0.90, 0.74, 1.21 };
+	struct shift_ci r;
+
+	hl_shift_ci(x, 10, y, 5, 0.95, &r);
+	hl_shift_ci_min(x, 10, y, 5, 0.95, &ci);
+	CHECK_NEAR(ci.lo, r.lo, 0);
+	CHECK_NEAR(ci.hi, r.hi, 0);
+	CHECK_NEAR(ci.conf, r.conf, EPS);
+}
+
+/* Ties: the exact level stays (a lower bound), the interval from the sorted differences.
+ * R: x <- c(10,10,11,12,13); y <- c(12,13,14,15,15); d <- sort(outer(y, x, "-"));
+ * cat(d[3], d[23], median(d)) -> 0 5 3 (k = qwilcox(0.025, 5, 5) = 3). */
+static void test_min_level_ties(void)
+{
+	const double x[] = { 10, 10, 11, 12, 13 }, y[] = { 12, 13, 14, 15, 15 };
+	struct shift_ci ci;
+
+	CHECK_EQ_INT(hl_shift_ci_min(x, 5, y, 5, 0.95, &ci), 0);
+	CHECK(ci.ok && ci.ties && !ci.exact);
+	CHECK_NEAR(ci.conf, 0.96825396825396826, EPS);
+	CHECK_NEAR(ci.lo, 0, EPS);
+	CHECK_NEAR(ci.hi, 5, EPS);
+	CHECK_NEAR(ci.shift, 3, EPS);
+}
+
+/* n = m = 60: normal approximation, k = floor(nm/2 + 1/2 + sd z(0.025)). scipy 1.10.1:
+ * python3 -c 'from scipy.stats import norm; import math; nm=3600;
+ * sd=math.sqrt(3600*121/12); k=math.floor(nm/2+0.5+sd*norm.ppf(0.025));
+ * print(k, 1-2*norm.cdf((k-0.5-nm/2)/sd))' -> 1427 0.9500470427264741; D(1427) = 93.5
+ * (see test_large). hl_p_above(c = 100): L = #{d <= 100} = 1770,
+ * norm.cdf((1770.5-1800)/sd) -> 0.4384757600934123. */
+static void test_min_level_large(void)
+{
+	double x[60], y[60];
+	struct shift_ci ci;
+
+	for (int i = 0; i < 60; i++) {
+		x[i] = i;
+		y[i] = i + 100.5;
+	}
+	CHECK_EQ_INT(hl_shift_ci_min(x, 60, y, 60, 0.95, &ci), 0);
+	CHECK(!ci.exact && ci.ok);
+	CHECK_NEAR(ci.conf, 0.9500470427264741, 1e-12);
+	CHECK_NEAR(ci.lo, 93.5, EPS);
+	CHECK_NEAR(ci.hi, 107.5, EPS);
+	CHECK_NEAR(hl_p_above(x, 60, y, 60, 100), 0.4384757600934123, 1e-12);
+}
+
+/* One-sided p of "shift <= c". R: b4 <- c(10.2, 9.8, 10.5, 10.1);
+ * n4 <- c(11.4, 11.9, 11.1, 12.0); L <- sum(outer(log(n4), log(b4), "-") <= log(1.10));
+ * pwilcox(L, 4, 4) -> L = 4, 0.17142857142857143; with log(1.05): L = 0,
+ * 0.014285714285714285. */
+static void test_p_above(void)
+{
+	const double b[] = { 10.2, 9.8, 10.5, 10.1 }, n[] = { 11.4, 11.9, 11.1, 12.0 };
+	double lb[4], ln[4];
+
+	for (int i = 0; i < 4; i++) {
+		lb[i] = log(b[i]);
+		ln[i] = log(n[i]);
+	}
+	CHECK_NEAR(hl_p_above(lb, 4, ln, 4, log(1.10)), 0.17142857142857143, EPS);
+	CHECK_NEAR(hl_p_above(lb, 4, ln, 4, log(1.05)), 0.014285714285714285, EPS);
+	CHECK(isnan(hl_p_above(lb, 0, ln, 4, 0)));
+}
+
+/* R: qt(c(0.975, 0.995, 0.9), df) and pt(2.5, 3), pt(-1.2, 7), pt(0.3, 1). */
+static void test_t(void)
+{
+	static const struct { double df, q975, q995, q90; } ref[] = {
+		{ 1, 12.706204736174694, 63.656741162871526, 3.0776835371752544 },
+		{ 2, 4.3026527297494619, 9.9248432009182892, 1.8856180831641269 },
+		{ 3, 3.1824463052837078, 5.8409093097333544, 1.6377443536962091 },
+		{ 5, 2.5705818356363137, 4.0321429835552287, 1.4758840488244804 },
+		{ 10, 2.2281388519862739, 3.16927267261695, 1.3721836411103356 },
+		{ 30, 2.0422724563012378, 2.7499956535672254, 1.3104150253913955 },
+		{ 1000, 1.9623390808264076, 2.5807546980659501, 1.2823987214609247 },
+	};
+
+	for (size_t i = 0; i < sizeof(ref) / sizeof(ref[0]); i++) {
+		CHECK_NEAR(t_quantile(0.975, ref[i].df), ref[i].q975, 1e-10 * ref[i].q975);
+		CHECK_NEAR(t_quantile(0.995, ref[i].df), ref[i].q995, 1e-10 * ref[i].q995);
+		CHECK_NEAR(t_quantile(0.9, ref[i].df), ref[i].q90, 1e-10 * ref[i].q90);
+		CHECK_NEAR(t_quantile(0.025, ref[i].df), -ref[i].q975, 1e-10 * ref[i].q975);
+	}
+	CHECK_NEAR(t_cdf(2.5, 3), 0.95614667649596718, 1e-13);
+	CHECK_NEAR(t_cdf(-1.2, 7), 0.13458596841360321, 1e-13);
+	CHECK_NEAR(t_cdf(0.3, 1), 0.59277357907774231, 1e-13);
+	CHECK_NEAR(t_quantile(0.5, 4), 0, 1e-12);
+}
+
 int main(void)
 {
 	test_r_example();
@@ -165,5 +285,10 @@ int main(void)
 	test_large();
 	test_constant_and_zero();
 	test_norm_quantile();
+	test_min_level_exact();
+	test_min_level_ties();
+	test_min_level_large();
+	test_p_above();
+	test_t();
 	CHECK_DONE();
 }

@@ -1,5 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Option parsing: sizes, bounds, choices, defaults, errors. */
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -13,17 +17,68 @@ struct o {
 	const char *json;
 };
 
+enum mmu { MMU_SHADOW = 3, MMU_TDP = 7 };
+
 static int parse(struct o *o, int argc, const char **argv, char *err)
 {
-	const struct opt t[] = {
-		{ "reps", 'r', OPT_UINT, "N", "repetitions", "30", NULL, 1, 100000, &o->reps },
-		{ "guest-mem", 'm', OPT_SIZE, "SIZE", "guest memory", "1G", NULL, 2 * MIB, 0, &o->mem },
-		{ "mmu", 0, OPT_CHOICE, NULL, "MMU", "shadow", "shadow|tdp", 0, 0, &o->mmu },
-		{ "quiet", 'q', OPT_FLAG, NULL, "no progress", NULL, NULL, 0, 0, &o->quiet },
-		{ "json", 'j', OPT_STRING, "FILE", "result file", NULL, NULL, 0, 0, &o->json },
+	static const struct opt t[] = {
+		{ .name = "reps", .short_name = 'r', .kind = OPT_UINT, .off = offsetof(struct o, reps),
+		  .metavar = "N", .help = "repetitions", .def = "30", .min = 1, .max = 100000 },
+		{ .name = "guest-mem", .short_name = 'm', .kind = OPT_SIZE, .off = offsetof(struct o, mem),
+		  .metavar = "SIZE", .help = "guest memory", .def = "1G", .min = 2 * MIB },
+		{ .name = "mmu", .kind = OPT_CHOICE, .off = offsetof(struct o, mmu), .help = "MMU",
+		  .def = "shadow", .posval = { { "shadow", MMU_SHADOW }, { "tdp", MMU_TDP } } },
+		{ .name = "quiet", .short_name = 'q', .kind = OPT_FLAG, .off = offsetof(struct o, quiet),
+		  .help = "no progress" },
+		{ .name = "json", .short_name = 'j', .kind = OPT_STRING, .off = offsetof(struct o, json),
+		  .metavar = "FILE", .help = "result file" },
 	};
+	const struct opt_table tab = { t, sizeof(t) / sizeof(t[0]), o };
 	memset(o, 0, sizeof(*o));
-	return opts_parse(argc, (char **)argv, t, sizeof(t) / sizeof(t[0]), err, 256);
+	return opts_parse_tables(argc, (char **)argv, &tab, 1, err, 256);
+}
+
+/* Options of two tables fill two structs (run's and a scenario's); a choice's value
+ * reads back as its spelling. */
+static void check_two_tables(void)
+{
+	struct o a;
+	struct { bool flag; } b = { false };
+	static const struct opt extra[] = {
+		{ .name = "flag", .kind = OPT_FLAG, .off = 0, .help = "a scenario's flag" },
+	};
+	static const struct opt mmu[] = {
+		{ .name = "mmu", .kind = OPT_CHOICE, .off = offsetof(struct o, mmu), .help = "MMU",
+		  .def = "shadow", .posval = { { "shadow", MMU_SHADOW }, { "tdp", MMU_TDP } } },
+	};
+	const struct opt_table t[] = { { mmu, 1, &a }, { extra, 1, &b } };
+	const char *argv[] = { "run", "--flag", "--mmu", "tdp", NULL };
+	char err[256];
+	memset(&a, 0, sizeof(a));
+	CHECK_EQ_INT(opts_parse_tables(4, (char **)argv, t, 2, err, sizeof(err)), 4);
+	CHECK(b.flag);
+	CHECK_EQ_INT(a.mmu, MMU_TDP);
+	CHECK(!strcmp(opt_choice_name(&mmu[0], &a), "tdp"));
+}
+
+/* --help lines stay within 80 columns, long help wrapped under its column. */
+static void check_help_width(void)
+{
+	static const struct opt t[] = {
+		{ .name = "a-rather-long-option-name", .kind = OPT_STRING, .metavar = "SIZE[,SIZE..]",
+		  .help = "a help text long enough that it must wrap at least once or twice, since "
+			  "nobody reads a terminal wider than eighty columns", .def = "1G" },
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	opts_print_help(f, t, 1);
+	fclose(f);
+	size_t lines = 0;
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"), lines++)
+		CHECK(strlen(line) <= 80);
+	CHECK(lines >= 3);
+	free(buf);
 }
 
 int main(void)
@@ -52,13 +107,13 @@ int main(void)
 	format_size(3 * MIB + 1, buf, sizeof(buf));
 	CHECK(!strcmp(buf, "3145729"));
 
-	struct o o;
+	struct o o = { 0 };
 	char err[256];
 	const char *a1[] = { "run", NULL };
 	CHECK_EQ_INT(parse(&o, 1, a1, err), 1);
 	CHECK_EQ_U64(o.reps, 30);
 	CHECK_EQ_U64(o.mem, GIB);
-	CHECK_EQ_INT(o.mmu, 0);
+	CHECK_EQ_INT(o.mmu, MMU_SHADOW);
 	CHECK(!o.quiet && !o.json);
 
 	const char *a2[] = { "run", "-r", "5", "--guest-mem=64G", "--mmu", "tdp", "-q",
@@ -66,7 +121,7 @@ int main(void)
 	CHECK_EQ_INT(parse(&o, 10, a2, err), 9);
 	CHECK_EQ_U64(o.reps, 5);
 	CHECK_EQ_U64(o.mem, 64 * GIB);
-	CHECK_EQ_INT(o.mmu, 1);
+	CHECK_EQ_INT(o.mmu, MMU_TDP);
 	CHECK(o.quiet);
 	CHECK(o.json && !strcmp(o.json, "out.json"));
 
@@ -91,5 +146,7 @@ int main(void)
 	}
 	const char *h[] = { "run", "--help", NULL };
 	CHECK_EQ_INT(parse(&o, 2, h, err), OPTS_HELP);
+	check_two_tables();
+	check_help_width();
 	CHECK_DONE();
 }

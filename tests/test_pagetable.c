@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Unit test for lib/pagetable.c: mappings, translations, flags, errors, table counts. */
 #include <errno.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Unit test for lib/result: write, read back, refuse to overwrite, leave no temporary
  * files, and reject broken files with a message naming the file and the problem. */
 #ifdef HAVE_CONFIG_H
@@ -360,8 +361,8 @@ static const struct {
 	{ "trailing.json", "{}\n}", "text after the document" },
 	{ "array.json", "[1]", "not a JSON object" },
 	{ "noschema.json", "{\"runs\":[]}", "schema is missing" },
-	{ "schema.json", "{\"schema\":\"memslot-bench/2\",\"runs\":[]}",
-	  "schema 'memslot-bench/2' is not memslot-bench/1" },
+	{ "schema.json", "{\"schema\":\"memslot-bench/3\",\"runs\":[]}",
+	  "schema 'memslot-bench/3' is not memslot-bench/1 or memslot-bench/2" },
 	{ "runs.json", DOC("{}"), "runs is not an array" },
 	{ "norun.json", DOC("[7]"), "runs[0] is not an object" },
 	{ "sample.json",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Unit test for lib/sample: summaries and fits against values worked out by hand
  * (and cross-checked with numpy's percentile, whose default is type 7). */
 #include "check.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Unit test for lib/stats: parse KVM binary stats images (a synthetic one and the
  * ones recorded in the lab by tests/record_stats), read values and deltas by name,
  * and reject corrupt images with a message. */

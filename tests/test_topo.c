@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
 /* Unit test for lib/topo on a synthetic machine (no dependence on the host's layout),
  * plus a sanity pass over the real host. */
 #include "check.h"

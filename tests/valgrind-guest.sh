@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # Runs inside the KVM environment; see kvm-valgrind.sh.
 set -euo pipefail
 : "${top_builddir:?set by make check / kvm-run.sh}" "${top_srcdir:?}"

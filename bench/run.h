@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* memslot-bench run: the parsed command line and the steps of a run (run_cli.c parses
+ * and validates, run_output.c prints and describes, run.c executes). */
+#ifndef MSB_RUN_H
+#define MSB_RUN_H
+#include <json-c/json.h>
+
+#include "harness.h"
+#include "scenario.h"
+
+#define RUN_MAX_SIZES 16
+
+/* The order of the variants within a round: alternating (zap-all first in odd rounds,
+ * zap-slot first in even ones: ABBA) or drawn from --seed. */
+enum run_order { ORDER_ABBA, ORDER_RANDOM };
+
+struct run_cli {
+	struct run_opts o;
+	const struct scenario *sc;
+	void *sopts;            /* the scenario's own options (sc->opts_size bytes) */
+	const char *guest_mem, *host_mem, *extra_slots, *variants, *json, *numa, *list;
+	bool force, raw;
+	uint64_t sizes[RUN_MAX_SIZES];
+	unsigned nsizes;
+	bool variant_on[NR_VARIANTS];
+	bool max_slots;         /* --extra-slots max: resolved once /dev/kvm is open */
+	int order;              /* enum run_order */
+	uint64_t seed;
+};
+
+/* Parse and check everything that needs no /dev/kvm; --help and --list print and exit
+ * 0, bad usage prints one line and exits 2. argv is left as given. */
+void run_parse(struct run_cli *c, int argc, char **argv);
+/* Option combinations, for every size of a sweep (again after --extra-slots max). */
+void run_check_combination(const struct run_cli *c);
+/* A run's params: every option of the guest table and of the scenario's, as written
+ * ("page_size": "4K"), with the sweep's current size. */
+json_object *run_params_json(const struct run_cli *c, uint64_t size);
+void run_cli_free(struct run_cli *c);
+/* The guest options table (what a run's params hold besides the scenario's own). */
+const struct opt *run_guest_options(size_t *n);
+
+/* Output (run_output.c). */
+/* The grep-able line of one run: scenario, variant, size, n, the primary's median and
+ * max/p99, then every other headline metric's median. */
+void print_run_line(const struct scenario *sc, const struct metric_set *m, int variant,
+		    uint64_t size, bool tdp);
+/* Describe every metric of a finished run in the result file (schema 2), and the run's
+ * primary and scale. */
+void run_describe_metrics(json_object *run, const struct scenario *sc, bool tdp);
+/* The gauge that sizes the scenario's work under this MMU (fits, plots). */
+const char *run_scale(const struct scenario *sc, bool tdp);
+/* The primary against the scenario's control (--overhead-check), if both were recorded. */
+void control_report(json_object *run, const struct scenario *sc, const struct metric_set *m,
+		    int variant, uint64_t size);
+/* Median of a metric in m; false when it was not recorded. */
+bool metric_median(const struct metric_set *m, const char *name, double *out);
+/* Cost per unit of the scenario's scale over a sweep, with the slope's interval. */
+void print_fit(const char *variant, const char *scale, const double *x, const double *y,
+	       unsigned n);
+
+#endif

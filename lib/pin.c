@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#define _GNU_SOURCE
+#include "pin.h"
+
+#include <hwloc.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+double pin_read_quota(const char *cpu_max_path)
+{
+	char buf[64], quota[32];
+	unsigned long long period;
+	if (!read_text_file(cpu_max_path, buf, sizeof(buf)) ||
+	    sscanf(buf, "%31s %llu", quota, &period) != 2 || !strcmp(quota, "max") || !period)
+		return 0;
+	return strtod(quota, NULL) / (double)period;
+}
+
+/* The cgroup v2 directory of this process ("0::/path" in /proc/self/cgroup). */
+static double own_quota(const char *cgroup_root)
+{
+	char line[512], path[1024];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	double q = 0;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(path, sizeof(path), "%s%s/cpu.max", cgroup_root, line + 3);
+		q = pin_read_quota(path);
+	}
+	fclose(f);
+	return q;
+}
+
+int pin_plan(struct pin_plan *p, bool on, unsigned threads, const char *cgroup_root,
+	     char *err, size_t errlen)
+{
+	cpu_set_t set;
+	memset(p, 0, sizeof(*p));
+	p->on = on;
+	p->threads = threads;
+	if (sched_getaffinity(0, sizeof(set), &set) != 0)
+		return msb_fail(err, errlen, "sched_getaffinity: %s", strerror(errno));
+	for (int c = 0; c < CPU_SETSIZE && p->usable < PIN_MAX_CPUS; c++)
+		if (CPU_ISSET(c, &set))
+			p->cpus[p->usable++] = c;
+	p->quota = own_quota(cgroup_root);
+	p->oversubscribed = threads > p->usable || (p->quota > 0 && threads > p->quota);
+	return 0;
+}
+
+int pin_cpu(const struct pin_plan *p, unsigned i)
+{
+	if (!p->on || !p->usable)
+		return -1;
+	return p->cpus[i % p->usable];
+}
+
+int pin_this_thread(int cpu, char *err, size_t errlen)
+{
+	hwloc_topology_t t;
+	if (hwloc_topology_init(&t) < 0 || hwloc_topology_load(t) < 0)
+		return msb_fail(err, errlen, "hwloc: cannot load the topology");
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	hwloc_bitmap_only(set, (unsigned)cpu);
+	int r = hwloc_set_cpubind(t, set, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT);
+	int e = errno;
+	hwloc_bitmap_free(set);
+	hwloc_topology_destroy(t);
+	if (r < 0)
+		return msb_fail(err, errlen, "cannot pin a thread to CPU %d: %s", cpu, strerror(e));
+	return 0;
+}
+
+json_object *pin_json(const struct pin_plan *p)
+{
+	json_object *o = json_object_new_object(), *cpus = json_object_new_array();
+	for (unsigned i = 0; i < p->threads; i++)
+		json_object_array_add(cpus, json_object_new_int(pin_cpu(p, i)));
+	json_object_object_add(o, "pinned", json_object_new_boolean(p->on));
+	json_object_object_add(o, "thread_cpus", cpus); /* 0: ioctl + vCPU 0, then running vCPUs */
+	json_object_object_add(o, "usable_cpus", json_object_new_int((int)p->usable));
+	json_object_object_add(o, "cpu_quota", p->quota > 0 ? json_object_new_double(p->quota) :
+			       NULL);
+	json_object_object_add(o, "threads", json_object_new_int((int)p->threads));
+	json_object_object_add(o, "oversubscribed", json_object_new_boolean(p->oversubscribed));
+	return o;
+}
