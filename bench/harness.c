@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 #include "harness.h"
-#include "change.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -278,29 +277,4 @@ void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char
 		(unsigned long long)total);
 	if (rep == total)
 		fputs("\r\033[K", stderr);
-}
-
-void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sopts,
-		  uint64_t vm_index)
-{
-	uint64_t total = b->o->warmup + b->o->reps;
-	bench_vcpus_start(b);
-	for (uint64_t rep = 0; rep < total; rep++) {
-		bool record = rep >= b->o->warmup;
-		bool control_first = sc->control && rep % 2;
-		if (control_first)
-			sc->control(b, sopts, record);
-		uint64_t exits = bench_mmio_exits(b);
-		stall_window_start(b);
-		sc->step(b, sopts, record);
-		active_exits_add(b, exits, record);
-		refault_run(b, record);
-		stall_window_add(b, record);
-		if (sc->control && !control_first)
-			sc->control(b, sopts, record);
-		if (record)
-			bench_add(b, "vm_round", "index", (double)vm_index);
-		bench_progress(b, rep + 1, total, "rep");
-	}
-	bench_vcpus_stop(b);
 }

@@ -18,6 +18,7 @@
 #include "result.h"
 #include "stats.h"
 #include "topo.h"
+#include "hoststate.h"
 #include "util.h"
 
 struct kvm_facts {

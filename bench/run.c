@@ -209,7 +209,8 @@ static void summarise(const struct run_cli *c, struct run_state *st, struct size
 	print_run_line(c->sc, &sr->ms, v, size, c->o.tdp);
 	if (c->o.vcpu_mode != VCPU_IDLE)
 		json_object_object_add(j, "racy_after", json_object_new_string(
-			"running vCPUs may refault between the change and the *_after reads"));
+			"running vCPUs may fault pages back in between the change and the "
+			"*_after reads"));
 	control_report(j, c->sc, &sr->ms, v, size);
 	double x, y;
 	if (c->sc->scale && metric_median(&sr->ms, run_scale(c->sc, c->o.tdp), &x) && x > 0 &&

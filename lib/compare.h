@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dist.h"
+
 /* Largest n or m for the exact null distribution (R's limit); beyond it, or with ties,
  * the normal approximation picks the order statistics. */
 #define MW_EXACT_MAX 50
@@ -34,8 +36,6 @@ int hl_shift_ci(const double *x, size_t n, const double *y, size_t m, double lev
 double mw_cdf(size_t q, size_t n, size_t m);
 size_t mw_quantile(double p, size_t n, size_t m);
 
-/* Standard normal quantile (Acklam's rational approximation, one Newton step). */
-double norm_quantile(double p);
 
 /* The narrowest interval whose achieved level is at least min_level (0.95): the largest
  * rank k with 1 - 2 P(U <= k - 1) >= min_level, so where the nominal level falls between
@@ -58,12 +58,6 @@ int hl_shift_ci_min(const double *x, size_t n, const double *y, size_t m, double
  * NAN when a side is empty or n * m > MW_MAX_PAIRS. */
 double hl_p_above(const double *x, size_t n, const double *y, size_t m, double c);
 
-/* Student's t quantile with df degrees of freedom (df >= 1): the inverse of the CDF
- * 1 - I_{df/(df+t^2)}(df/2, 1/2) / 2, the regularized incomplete beta by Lentz's
- * continued fraction, inverted by bisection to about 1e-13 relative. */
-double t_quantile(double p, double df);
-/* Its CDF. */
-double t_cdf(double t, double df);
 
 /* A metric compared between two sides. Medians and p99 as in lib/sample (type 7). */
 struct metric_cmp {

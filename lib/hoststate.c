@@ -4,7 +4,7 @@
  * kernels, so the zap does not yield mmu_lock), THP and khugepaged, NUMA balancing,
  * KVM's module parameters, CPU mitigations, the CPU governor and the lab's TCG thread
  * mode. Everything is read under a root directory so the tests can use a fake tree. */
-#include "env.h"
+#include "hoststate.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -561,15 +561,4 @@ void host_state_probe(struct host_state *s, const char *root, const struct host_
 	probe_cmdline(&c, s);
 	probe_governor(&c, s);
 	probe_tcg(h, s);
-}
-
-json_object *host_state_json(const struct host_env *h)
-{
-	struct host_state *s = msb_calloc(1, sizeof(*s));
-	json_object *o;
-
-	host_state_probe(s, "/", h);
-	o = host_state_to_json(s);
-	free(s);
-	return o;
 }

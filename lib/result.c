@@ -10,6 +10,7 @@
 #define _GNU_SOURCE /* asprintf(), syscall() */
 #endif
 #include "result.h"
+#include "hoststate.h"
 #include "util.h"
 
 #include <errno.h>
@@ -61,10 +62,6 @@ static json_object *num_json(double v)
 	return json_object_new_double_s(v, buf);
 }
 
-json_object *str_or_null(const char *s)
-{
-	return s && s[0] ? json_object_new_string(s) : NULL;
-}
 
 /* "2026-11-25T07:01:02.345Z" */
 static void iso_now(char *buf, size_t len)

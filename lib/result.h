@@ -54,7 +54,6 @@ void format_double(double v, char *buf, size_t len);
 
 /* A JSON string, or NULL (JSON null) for NULL and "": readers need not tell "" from
  * "unknown". */
-json_object *str_or_null(const char *s);
 
 /* Raw samples one per line with '#' headers (ministat and gnuplot read them). */
 void result_print_raw(FILE *f, json_object *run);

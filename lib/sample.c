@@ -2,7 +2,7 @@
 /* Sample series and their summaries: order statistics first, because lab and
  * host noise has heavy tails; the mean and stddev are reported, never compared. */
 #include "sample.h"
-#include "compare.h"
+#include "dist.h"
 #include "util.h"
 
 #include <math.h>

@@ -31,7 +31,7 @@ double percentile_sorted(const double *sorted, size_t n, double p);
  * all x are equal. */
 int linear_fit(const double *x, const double *y, size_t n, double *a, double *b, double *r2);
 /* linear_fit() with the slope's interval: b +- t(level, n - 2) * se(b), se(b) from the
- * residuals, t from t_quantile() (lib/compare). n >= 3 for an interval (have_ci);
+ * residuals, t from t_quantile() (lib/dist). n >= 3 for an interval (have_ci);
  * flat: the interval includes 0. -1 as linear_fit(). */
 struct fit {
 	size_t n;

@@ -11,7 +11,7 @@
 #   NAME-latency-vs-SCALE         latency medians against the run's scale, log-log,
 #                                 one series per variant (and file), fitted y = a + b*x
 #   NAME-latency-dist             every run's latency samples: box plot and raw points
-#   NAME-refault-dist             the same for the guest's refault time
+#   NAME-METRIC-dist              the same for every other headline latency of the run
 # The data comes from memslot-bench plotdata (bench/report/), the drawing from the templates
 # scripts/*.gp; a new plot is an emit_*() function there and a template here.
 #

@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "env.h"
+#include "hoststate.h"
 #include "result.h"
 
 static char root_buf[4096];

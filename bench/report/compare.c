@@ -26,8 +26,6 @@ struct cli {
 	bool gate;
 };
 
-/* ---- building the comparison ---- */
-
 /* Compared: every latency, and the counters and gauges the file marks headline. */
 static bool wanted_metric(const struct rs_metric *m, int pass)
 {
@@ -398,6 +396,7 @@ static int finish(const struct cli *o, struct cmp *cs, size_t n)
 	struct gate_summary g = { 0 };
 	int rc = o->gate ? gate_all(cs, n, &g) : GATE_PASS;
 	const char *why = NULL;
+	char whybuf[256] = "";
 	bool none = false;
 
 	for (size_t i = 0; i < n; i++) {
@@ -414,6 +413,8 @@ static int finish(const struct cli *o, struct cmp *cs, size_t n)
 	fflush(stdout);
 	for (size_t i = 0; i < n; i++) {
 		cmp_report_gate(&cs[i], &why);
+		if (why && why != whybuf) /* it points into cs[i], freed below */
+			why = strncpy(whybuf, why, sizeof(whybuf) - 1);
 		if (!cmp_any_matched(&cs[i])) {
 			fprintf(stderr, "memslot-bench compare: nothing comparable: no run of %s "
 				"matches one of %s\n", cmp_path(&cs[i], 0), cmp_path(&cs[i], 1));

@@ -212,14 +212,6 @@ static void add_runs_of_kind(struct table *t, const struct kind *k)
 		}
 }
 
-json_object *row_params(const struct row *r, size_t nvariants)
-{
-	for (size_t v = 0; v < nvariants; v++)
-		if (r->cells[v].run)
-			return r->cells[v].run->params;
-	return NULL;
-}
-
 static void append(char **s, const char *more)
 {
 	size_t len = strlen(*s);

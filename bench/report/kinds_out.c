@@ -19,6 +19,14 @@
 
 /* ---- output ---- */
 
+json_object *row_params(const struct row *r, size_t nvariants)
+{
+	for (size_t v = 0; v < nvariants; v++)
+		if (r->cells[v].run)
+			return r->cells[v].run->params;
+	return NULL;
+}
+
 static void header_lines(const struct table *t, header_line_fn *line, FILE *f)
 {
 	const struct rs_file *f0 = &t->rs->files[0];
