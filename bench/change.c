@@ -56,6 +56,86 @@ static bool shadow_pages_before(struct bench_vm *b, const struct memslot_change 
 	return true;
 }
 
+/* Events of the MMU that are not the change's own: recycled or flooded shadow pages,
+ * NX huge pages split back. A sample where any moved is flagged, as is one where
+ * zap-slot zapped shadow pages for a slot the guest never mapped. */
+static void attribution(struct bench_vm *b, const struct memslot_change *c,
+			const struct kvm_stats_snap *s0, const struct kvm_stats_snap *s1)
+{
+	static const char *const foreign[] = { "mmu_recycled", "mmu_flooded", "nx_lpage_splits" };
+	int64_t d, events = 0, zapped = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(foreign); i++)
+		if (stats_delta(&b->vm_stats, s0, s1, foreign[i], &d))
+			events += d;
+	bool unmapped = !c->mapped;
+	if (b->variant == VARIANT_ZAP_SLOT && unmapped && !b->o->tdp)
+		stats_delta(&b->vm_stats, s0, s1, "mmu_shadow_zapped", &zapped);
+	bench_add(b, "foreign_mmu_events", "count", (double)events);
+	bench_add(b, "flagged", "count", events > 0 || zapped > 0 ? 1 : 0);
+}
+
+/* SecPageTables from /proc/meminfo, in 4 KiB pages: the TDP MMU's page tables (since
+ * 6.0). System-wide: other VMs' count too; tables freed after the ioctl returns (RCU)
+ * are not yet subtracted when it is read right after. false where absent. */
+static bool sec_pagetables(uint64_t *pages)
+{
+	char line[128];
+	unsigned long long kb;
+	bool ok = false;
+	FILE *f = fopen("/proc/meminfo", "r");
+	while (f && !ok && fgets(line, sizeof(line), f))
+		ok = sscanf(line, "SecPageTables: %llu kB", &kb) == 1;
+	if (f)
+		fclose(f);
+	*pages = ok ? kb / 4 : 0;
+	return ok;
+}
+
+/* Page-table pages present before and zapped, in one vocabulary for both MMUs: the
+ * shadow MMU's own counts, or the TDP MMU's SecPageTables around the change. */
+static void pt_pages(struct bench_vm *b, const struct memslot_change *c,
+		     const struct kvm_stats_snap *s0, const struct kvm_stats_snap *s1,
+		     uint64_t sec0, uint64_t sec1)
+{
+	uint64_t before;
+	int64_t zapped;
+	if (b->o->tdp) {
+		if (!sec0 && !sec1)
+			return;
+		bench_add(b, "pt_pages_before", "pages", (double)sec0);
+		bench_add(b, "pt_pages_zapped", "pages", sec0 > sec1 ? (double)(sec0 - sec1) : 0);
+		return;
+	}
+	if (shadow_pages_before(b, c, s0, s1, &before)) {
+		bench_add(b, "shadow_pages_before", "pages", (double)before);
+		bench_add(b, "pt_pages_before", "pages", (double)before);
+	}
+	if (stats_delta(&b->vm_stats, s0, s1, "mmu_shadow_zapped", &zapped))
+		bench_add(b, "pt_pages_zapped", "pages", (double)zapped);
+}
+
+/* VM stat deltas and gauges around the primary change. */
+static void record_vm_stats(struct bench_vm *b, const struct memslot_change *c,
+			    const struct kvm_stats_snap *s0, const struct kvm_stats_snap *s1,
+			    uint64_t sec0, uint64_t sec1)
+{
+	static const char *const deltas[] = { "mmu_shadow_zapped", "remote_tlb_flush",
+					      "remote_tlb_flush_requests" };
+	/* The TDP MMU keeps no shadow pages: its counters read 0, which is not a count. */
+	for (size_t i = b->o->tdp ? 1 : 0; i < ARRAY_SIZE(deltas); i++) {
+		int64_t d;
+		if (stats_delta(&b->vm_stats, s0, s1, deltas[i], &d))
+			bench_add(b, deltas[i], "count", (double)d);
+	}
+	uint64_t sptes0 = sptes_of(b, s0), sptes1 = sptes_of(b, s1);
+	bench_add(b, "sptes_before", "sptes", (double)sptes0);
+	bench_add(b, "sptes_zapped", "sptes", sptes0 > sptes1 ? (double)(sptes0 - sptes1) : 0);
+	pt_pages(b, c, s0, s1, sec0, sec1);
+	add_gauges(b, "before", s0);
+	add_gauges(b, "after", s1);
+	attribution(b, c, s0, s1);
+}
+
 /* --trace: zap-all events of the change, and the kernel's n_used_mmu_pages at the zap. */
 static void add_trace(struct bench_vm *b)
 {
@@ -116,8 +196,12 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 	struct kvm_stats_snap s0, s1;
 	if (primary && record && b->trace)
 		trace_clear(b->trace);
-	if (primary && record)
+	uint64_t sec0 = 0, sec1 = 0;
+	if (primary && record) {
+		if (b->o->tdp)
+			sec_pagetables(&sec0);
 		stats_snapshot(&b->vm_stats, &s0);
+	}
 	uint64_t wait0 = 0, wait1 = 0;
 	bool waits = primary && record && runq_wait_ns(&wait0);
 	uint64_t cpu0 = thread_cpu_ns();
@@ -135,25 +219,12 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 		return;
 
 	stats_snapshot(&b->vm_stats, &s1);
+	if (b->o->tdp)
+		sec_pagetables(&sec1);
 	bench_add(b, "ioctl_cpu_ns", "ns", (double)(cpu1 - cpu0));
 	if (waits)
 		bench_add(b, "ioctl_runq_wait_ns", "ns", (double)(wait1 - wait0));
-	static const char *const deltas[] = { "mmu_shadow_zapped", "remote_tlb_flush",
-					      "remote_tlb_flush_requests" };
-	for (size_t i = b->o->tdp ? 1 : 0; i < ARRAY_SIZE(deltas); i++) {
-		int64_t d;
-		if (stats_delta(&b->vm_stats, &s0, &s1, deltas[i], &d))
-			bench_add(b, deltas[i], "count", (double)d);
-	}
-	uint64_t sptes0 = sptes_of(b, &s0), sptes1 = sptes_of(b, &s1);
-	bench_add(b, "sptes_before", "sptes", (double)sptes0);
-	bench_add(b, "sptes_zapped", "sptes", sptes0 > sptes1 ? (double)(sptes0 - sptes1) : 0);
-	uint64_t pages;
-	/* The TDP MMU keeps no shadow pages: its counters read 0, which is not a count. */
-	if (!b->o->tdp && shadow_pages_before(b, c, &s0, &s1, &pages))
-		bench_add(b, "shadow_pages_before", "pages", (double)pages);
-	add_gauges(b, "before", &s0);
-	add_gauges(b, "after", &s1);
+	record_vm_stats(b, c, &s0, &s1, sec0, sec1);
 	if (b->trace)
 		add_trace(b);
 	stats_snap_free(&s0);
@@ -164,6 +235,7 @@ struct memslot_change change_of_slot(const struct aspace_slot *s)
 {
 	struct memslot_change c = {
 		.slot = s->id, .flags = s->flags, .gpa = s->gpa, .size = s->size, .hva = s->hva,
+		.mapped = s->mapped,
 	};
 	return c;
 }

@@ -9,6 +9,7 @@ struct memslot_change {
 	uint64_t gpa, size;
 	void *hva;
 	bool delete_or_move; /* KVM_MR_DELETE or KVM_MR_MOVE: zap-all zaps everything */
+	bool mapped;         /* the guest's page tables map it (its SPTEs can exist) */
 };
 
 /* Parameters that (re)create slot s as recorded in the address space. */

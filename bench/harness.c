@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pagetable.h"
@@ -96,8 +97,10 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 	bench_aspace_cfg(o, &cfg);
 	aspace_build(&b->vm, &cfg, &b->as);
 	b->first_extra = b->as.nslots_total;
+	/* The middle extra slot is the unrelated target (target.h), sized --target-size. */
 	for (uint64_t i = 0; i < o->extra_slots; i++)
-		aspace_add_slot(&b->as, 0, 2 * MIB, false);
+		aspace_add_slot(&b->as, 0, i == o->extra_slots / 2 ? o->target_size : 2 * MIB,
+				false);
 	if (o->vcpu_mode == VCPU_RUNNING)
 		b->running_slot = aspace_add_slot(&b->as, 0, running_slot_size(o), true);
 	guest_load(&b->as);
@@ -266,6 +269,14 @@ bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const ch
 		    uint64_t *v)
 {
 	return stats_get(&b->vm_stats, s, name, v);
+}
+
+void bench_settle(const struct bench_vm *b)
+{
+	uint64_t us = b->o->settle_us;
+	struct timespec ts = { .tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000 };
+	while (us && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
 }
 
 void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char *what)

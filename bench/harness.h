@@ -36,8 +36,10 @@ struct run_opts {
 	int vcpu_mode;
 	int target;
 	uint64_t extra_slots;   /* unrelated 2 MiB slots besides the data slots */
+	uint64_t target_size;   /* --target unrelated: the size of the extra slot it changes */
 	uint64_t touch_stride;  /* bytes between touched addresses in the working set */
 	uint64_t running_set;   /* bytes each running vCPU touches in the running slot */
+	uint64_t settle_us;     /* pause before a restoring change: deferred frees drain */
 	uint64_t reps, warmup;  /* per VM */
 	uint64_t rounds;        /* VMs per variant, interleaved with the other variant's */
 	struct placement place; /* --numa: threads bound by run, memory by the aspace */
@@ -103,6 +105,10 @@ void bench_add(struct bench_vm *b, const char *name, const char *unit, double v)
 /* A VM stat's value in snapshot s; false when the kernel does not export it. */
 bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const char *name,
 		    uint64_t *v);
+/* Wait --settle before a change that restores the state (the CREATE after a DELETE):
+ * KVM frees zapped page tables partly after the ioctl (RCU), and the restore should
+ * not be timed inside that aftermath. */
+void bench_settle(const struct bench_vm *b);
 /* Progress on stderr (a line per repetition, only on a terminal, not with --quiet). */
 void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char *what);
 

@@ -10,19 +10,23 @@
 #include "cmd.h"
 #include "opts.h"
 
-struct command {
-	const char *name;
-	const char *help;
-	int (*fn)(int argc, char **argv);
-};
-
 static const struct command commands[] = {
 	{ "info", "host, kernel, KVM MMU mode, caps, quirks, stats, NUMA topology", cmd_info },
-	{ "run", "measure a memslot update scenario (delete, move, flags)", cmd_run },
+	{ "run", "measure a memslot update scenario (create, delete, move, flags)", cmd_run },
 	{ "compare", "compare result files (kernels or variants), 95% intervals", cmd_compare },
 	{ "kinds", "CREATE, DELETE, MOVE, FLAGS_ONLY side by side from result files", cmd_kinds },
 	{ "plotdata", "gnuplot data for scripts/plot.sh from result files", cmd_plotdata },
+	{ "export", "the samples of a saved result file: raw values or CSV", cmd_export },
 };
+
+void (*cmd_opts_hook)(const char *usage, const char *about, const struct opt *opts,
+		      unsigned n);
+
+const struct command *cmd_list(size_t *n)
+{
+	*n = sizeof(commands) / sizeof(commands[0]);
+	return commands;
+}
 
 static void usage(FILE *f)
 {
@@ -37,6 +41,11 @@ int cmd_parse_opts(int argc, char **argv, const struct opt *opts, unsigned n,
 		   const char *usage_line, const char *about)
 {
 	char err[256];
+
+	if (cmd_opts_hook) {
+		cmd_opts_hook(usage_line, about, opts, n);
+		exit(0);
+	}
 	int r = opts_parse(argc, argv, opts, n, err, sizeof(err));
 	if (r == OPTS_HELP) {
 		printf("usage: memslot-bench %s\n%s\n\noptions:\n", usage_line, about);
@@ -57,6 +66,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *name = argv[1];
+	if (!strcmp(name, "help") && argc == 3 && !strcmp(argv[2], "--man"))
+		return cmd_man();
 	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
 		usage(stdout);
 		return 0;

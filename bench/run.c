@@ -25,6 +25,8 @@ struct run_state {
 	struct result_file res;
 	double fit_x[NR_VARIANTS][RUN_MAX_SIZES], fit_y[NR_VARIANTS][RUN_MAX_SIZES];
 	unsigned fit_n[NR_VARIANTS];
+	uint64_t rounds;        /* rounds run at the current size */
+	uint64_t rounds_max;    /* --rounds, or --max-rounds with --precision: for labels */
 };
 
 /* One variant's runs at one guest size, gathered over its rounds. */
@@ -155,14 +157,14 @@ static bool measure_vm(const struct run_cli *c, struct run_state *st, struct siz
 		/* The kernel decides on the first VM; later ones cannot differ. */
 		if (round > 0)
 			msb_die("%s %s: VM %llu of %llu failed: %s", c->sc->name, variant_names[v],
-				(unsigned long long)round + 1, (unsigned long long)c->o.rounds, why);
+				(unsigned long long)round + 1, (unsigned long long)st->rounds_max, why);
 		printf("%-7s %-8s guest=%-5s unsupported: %s\n", c->sc->name, variant_names[v], sz,
 		       why);
 		result_run_unsupported(sr->json, why);
 		return false;
 	}
 	snprintf(label, sizeof(label), "%s guest=%s round %llu/%llu", c->sc->name, sz,
-		 (unsigned long long)round + 1, (unsigned long long)c->o.rounds);
+		 (unsigned long long)round + 1, (unsigned long long)st->rounds_max);
 	b.progress_label = label;
 	b.trace = c->o.trace ? &st->trace : NULL;
 	bench_repeat(&b, c->sc, c->sopts, round);
@@ -199,7 +201,7 @@ static void summarise(const struct run_cli *c, struct run_state *st, struct size
 	char sz[24], setup[24], what[96];
 	json_object *j = sr->json;
 	format_size(size, sz, sizeof(sz));
-	json_object_object_add(j, "rounds", json_object_new_int64((int64_t)c->o.rounds));
+	json_object_object_add(j, "rounds", json_object_new_int64((int64_t)st->rounds));
 	json_object_object_add(j, "setup_ns", json_object_new_int64((int64_t)sr->setup_ns));
 	json_object_object_add(j, "peak_rss_bytes", sr->rss ?
 			       json_object_new_int64((int64_t)sr->rss) : NULL);
@@ -223,7 +225,7 @@ static void summarise(const struct run_cli *c, struct run_state *st, struct size
 	fmt_ns((double)sr->setup_ns, setup, sizeof(setup));
 	printf("# %s %s guest=%s: set-up %s (slowest of %llu VMs), peak RSS %.1f MiB (VmHWM "
 	       "of its VMs)\n", c->sc->name, variant_names[v], sz, setup,
-	       (unsigned long long)c->o.rounds, (double)sr->rss / (double)MIB);
+	       (unsigned long long)st->rounds, (double)sr->rss / (double)MIB);
 	snprintf(what, sizeof(what), "%s %s guest=%s", c->sc->name, variant_names[v], sz);
 	placement_check_report(c, sr, what);
 }
@@ -237,12 +239,109 @@ static int variant_first(const struct run_cli *c, struct run_state *st, uint64_t
 	return (int)(round % NR_VARIANTS);
 }
 
+/* One round: a fresh VM of every variant still on, in the round's order. */
+static void run_round(const struct run_cli *c, struct run_state *st, struct size_run *sr,
+		      const char *sz)
+{
+	uint64_t r = st->rounds++;
+	int first = variant_first(c, st, r);
+	for (int k = 0; k < NR_VARIANTS; k++) {
+		int v = (first + k) % NR_VARIANTS;
+		if (sr[v].on)
+			sr[v].on = measure_vm(c, st, &sr[v], v, r, sz);
+	}
+}
+
+static int variants_on(const struct size_run *sr)
+{
+	int on = 0;
+	for (int v = 0; v < NR_VARIANTS; v++)
+		on += sr[v].on;
+	return on;
+}
+
+/* The primary's per-VM medians of one variant's VMs so far (by the harness's index
+ * metric: the VM of each sample). */
+static double *primary_vm_medians(const struct run_cli *c, const struct size_run *sr,
+				  size_t *k)
+{
+	const struct series *p = metric_find(&sr->ms, c->sc->primary), *ix = NULL;
+	for (size_t i = 0; i < nr_harness_metrics && !ix; i++)
+		if (harness_metrics[i].role == ROLE_INDEX)
+			ix = metric_find(&sr->ms, harness_metrics[i].name);
+	*k = 0;
+	if (!p || !ix || p->n != ix->n)
+		return NULL;
+	return group_medians(p->v, ix->v, p->n, k);
+}
+
+/* The primary's precision so far: of the ratio zap-slot/zap-all with both variants
+ * measured, else of the one variant's median. */
+static void evaluate_precision(const struct run_cli *c, const struct size_run *sr,
+			       struct run_precision *rp)
+{
+	double *m[NR_VARIANTS] = { NULL };
+	size_t k[NR_VARIANTS] = { 0 };
+	for (int v = 0; v < NR_VARIANTS; v++)
+		if (sr[v].on)
+			m[v] = primary_vm_medians(c, &sr[v], &k[v]);
+	int only = sr[VARIANT_ZAP_ALL].on ? VARIANT_ZAP_ALL : VARIANT_ZAP_SLOT;
+	if (variants_on(sr) == NR_VARIANTS) {
+		precision_ratio(m[VARIANT_ZAP_ALL], k[VARIANT_ZAP_ALL], m[VARIANT_ZAP_SLOT],
+				k[VARIANT_ZAP_SLOT], &rp->p);
+		snprintf(rp->what, sizeof(rp->what), "ratio %s/%s", variant_names[VARIANT_ZAP_SLOT],
+			 variant_names[VARIANT_ZAP_ALL]);
+	} else {
+		precision_median(m[only], k[only], &rp->p);
+		snprintf(rp->what, sizeof(rp->what), "median %s", variant_names[only]);
+	}
+	for (int v = 0; v < NR_VARIANTS; v++)
+		free(m[v]);
+}
+
+/* --rounds rounds; with --precision at least those an interval needs, then more until
+ * the interval is within +-PCT%, --max-rounds, or --max-time (no round started that
+ * would end past it at the average round's length). */
+static void run_rounds(const struct run_cli *c, struct run_state *st, struct size_run *sr,
+		       const char *sz, struct run_precision *rp)
+{
+	uint64_t t0 = now_ns();
+	bool prec = c->precision > 0;
+	do {
+		run_round(c, st, sr, sz);
+		/* A variant the kernel lacks is known after the first round. */
+	} while (variants_on(sr) && st->rounds < (prec ? run_precision_start(c,
+			variants_on(sr)) : c->o.rounds));
+	if (!prec || !variants_on(sr))
+		return;
+	for (;;) {
+		evaluate_precision(c, sr, rp);
+		double el = (double)(now_ns() - t0) / 1e9;
+		rp->elapsed_s = el;
+		rp->rounds = st->rounds;
+		if (rp->p.ok && rp->p.pct <= c->precision)
+			rp->stopped = "reached";
+		else if (st->rounds >= c->max_rounds)
+			rp->stopped = "max-rounds";
+		else if (el + el / (double)st->rounds > c->max_time_s)
+			rp->stopped = "max-time";
+		else {
+			run_precision_progress(c, rp);
+			run_round(c, st, sr, sz);
+			continue;
+		}
+		return;
+	}
+}
+
 /* Every variant at one guest size. Rounds interleave the variants, a fresh VM each
  * time, so drift and the VM-to-VM spread fall on both alike. */
 static void execute_size(struct run_cli *c, struct run_state *st, uint64_t size)
 {
 	struct size_run sr[NR_VARIANTS];
+	struct run_precision rp;
 	char sz[24];
+	memset(&rp, 0, sizeof(rp));
 	memset(sr, 0, sizeof(sr));
 	format_size(size, sz, sizeof(sz));
 	c->o.guest_mem = size;
@@ -253,19 +352,20 @@ static void execute_size(struct run_cli *c, struct run_state *st, uint64_t size)
 						    run_params_json(c, size),
 						    placement_layout_json(&c->o.place));
 	}
-	for (uint64_t r = 0; r < c->o.rounds; r++) {
-		int first = variant_first(c, st, r);
-		for (int k = 0; k < NR_VARIANTS; k++) {
-			int v = (first + k) % NR_VARIANTS;
-			if (sr[v].on)
-				sr[v].on = measure_vm(c, st, &sr[v], v, r, sz);
-		}
-	}
-	for (int v = 0; v < NR_VARIANTS; v++) {
+	st->rounds = 0;
+	st->rounds_max = c->precision > 0 ? c->max_rounds : c->o.rounds;
+	run_rounds(c, st, sr, sz, &rp);
+	for (int v = 0; v < NR_VARIANTS; v++)
 		if (sr[v].on)
 			summarise(c, st, &sr[v], v, size);
-		metric_set_free(&sr[v].ms);
+	if (rp.stopped) {
+		json_object *j[NR_VARIANTS] = { NULL };
+		for (int v = 0; v < NR_VARIANTS; v++)
+			j[v] = sr[v].on ? sr[v].json : NULL;
+		run_precision_report(c, &rp, sz, j, NR_VARIANTS);
 	}
+	for (int v = 0; v < NR_VARIANTS; v++)
+		metric_set_free(&sr[v].ms);
 }
 
 /* How the schedule is drawn, and the list that measure_vm() fills as it runs. */

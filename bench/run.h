@@ -7,6 +7,7 @@
 
 #include "harness.h"
 #include "scenario.h"
+#include "verdict.h"
 
 #define RUN_MAX_SIZES 16
 
@@ -26,7 +27,17 @@ struct run_cli {
 	bool max_slots;         /* --extra-slots max: resolved once /dev/kvm is open */
 	int order;              /* enum run_order */
 	uint64_t seed;
+	/* --precision PCT: rounds are added, per guest size, until the primary's 95%
+	 * interval lies within +-PCT% of its estimate (the ratio zap-slot/zap-all, or one
+	 * variant's median), within --max-rounds and --max-time. 0: off. */
+	const char *precision_arg, *max_rounds_arg, *max_time_arg;
+	double precision;
+	uint64_t max_rounds;
+	double max_time_s;
 };
+
+#define RUN_DEFAULT_MAX_ROUNDS 30
+#define RUN_DEFAULT_MAX_TIME "10m"
 
 /* Parse and check everything that needs no /dev/kvm; --help and --list print and exit
  * 0, bad usage prints one line and exits 2. argv is left as given. */
@@ -39,6 +50,8 @@ json_object *run_params_json(const struct run_cli *c, uint64_t size);
 void run_cli_free(struct run_cli *c);
 /* The guest options table (what a run's params hold besides the scenario's own). */
 const struct opt *run_guest_options(size_t *n);
+/* The run options table (schedule, variants, output), for the man page. */
+const struct opt *run_control_options(size_t *n);
 
 /* Output (run_output.c). */
 /* The grep-able line of one run: scenario, variant, size, n, the primary's median and
@@ -58,5 +71,23 @@ bool metric_median(const struct metric_set *m, const char *name, double *out);
 /* Cost per unit of the scenario's scale over a sweep, with the slope's interval. */
 void print_fit(const char *variant, const char *scale, const double *x, const double *y,
 	       unsigned n);
+
+/* --precision (run.c measures, run_output.c reports). */
+struct run_precision {
+	struct precision p;  /* at the last check */
+	char what[48];       /* "ratio zap-slot/zap-all", "median zap-all" */
+	uint64_t rounds;     /* rounds run at this size */
+	double elapsed_s;    /* their wall time */
+	const char *stopped; /* "reached", "max-rounds", "max-time"; NULL: no --precision */
+};
+/* The rounds a size starts with: max(--rounds, what a 95% interval needs with this many
+ * variants measured), at most --max-rounds. */
+uint64_t run_precision_start(const struct run_cli *c, int variants);
+/* A line on stderr after each check that asks for another round (not with --quiet). */
+void run_precision_progress(const struct run_cli *c, const struct run_precision *rp);
+/* The # line, and "precision" in the result of each variant run at this size (json[v],
+ * NULL for a variant not measured). */
+void run_precision_report(const struct run_cli *c, const struct run_precision *rp,
+			  const char *sz, json_object *const *json, int n);
 
 #endif

@@ -2,6 +2,7 @@
 /* memslot-bench run: option tables, parsing, and every check that needs no /dev/kvm. */
 #include "config.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "opts.h"
 #include "run.h"
 #include "util.h"
+#include "verdict.h"
 
 #define CMD "run"
 #define RUN(field) offsetof(struct run_cli, field)
@@ -39,6 +41,9 @@ static const struct opt guest_opts[] = {
 	  .def = "unrelated",
 	  .posval = { { "unrelated", TARGET_UNRELATED }, { "populated", TARGET_POPULATED } },
 	  .help = "slot to change: an unrelated 2M slot or the last data slot" },
+	{ .name = "target-size", .kind = OPT_SIZE, .off = RUN(o.target_size), .metavar = "SIZE",
+	  .def = "2M", .min = 4096, .max = 64ULL << 30, .help = "size of the unrelated slot "
+	  "--target unrelated changes (zap-slot's cost grows with it)" },
 	{ .name = "extra-slots", .short_name = 'e', .kind = OPT_STRING, .off = RUN(extra_slots),
 	  .metavar = "N|max", .def = "1", .help = "unrelated 2M slots besides the data slots" },
 	{ .name = "touch-stride", .kind = OPT_SIZE, .off = RUN(o.touch_stride), .metavar = "SIZE",
@@ -47,8 +52,12 @@ static const struct opt guest_opts[] = {
 	{ .name = "running-set", .kind = OPT_SIZE, .off = RUN(o.running_set), .metavar = "SIZE",
 	  .def = "4M", .min = 4096, .max = 1ULL << 30, .help = "memory each running vCPU "
 	  "touches (--vcpu-mode running), in a slot of their own that vCPU 0 never touches" },
+	{ .name = "settle", .kind = OPT_UINT, .off = RUN(o.settle_us), .metavar = "US",
+	  .def = "5000", .max = 10000000, .legacy = "0", .help = "microseconds to wait before "
+	  "the change that restores the state (a DELETE's CREATE), so that it is not timed "
+	  "in the aftermath of the change before it" },
 	{ .name = "reps", .short_name = 'r', .kind = OPT_UINT, .off = RUN(o.reps), .metavar = "N",
-	  .def = "30", .min = 1, .max = 1000000, .help = "measured repetitions per VM" },
+	  .def = "10", .min = 1, .max = 1000000, .help = "measured repetitions per VM" },
 	{ .name = "warmup", .short_name = 'w', .kind = OPT_UINT, .off = RUN(o.warmup),
 	  .metavar = "N", .def = "2", .max = 1000000,
 	  .help = "discarded warm-up repetitions per VM" },
@@ -57,8 +66,19 @@ static const struct opt guest_opts[] = {
 /* How the run is carried out and reported: not part of what is measured. */
 static const struct opt control_opts[] = {
 	{ .name = "rounds", .short_name = 'R', .kind = OPT_UINT, .off = RUN(o.rounds),
-	  .metavar = "N", .def = "1", .min = 1, .max = 1000, .help = "fresh VMs per variant, "
-	  "variants interleaved (compare tests per-VM medians from 4)" },
+	  .metavar = "N", .def = "4", .min = 1, .max = 1000, .help = "fresh VMs per variant, "
+	  "variants interleaved; compare tests per-VM medians from 4 a side (4 vs 4 VMs: a "
+	  "97.1% interval), so the default output is comparable" },
+	{ .name = "precision", .kind = OPT_STRING, .off = RUN(precision_arg), .metavar = "PCT",
+	  .help = "add rounds, per guest size, until the primary metric's 95% interval lies "
+	  "within +-PCT% of its estimate: the ratio zap-slot/zap-all of per-VM medians, or "
+	  "with one variant its median (starts at max(--rounds, 4), or 6 with one variant)" },
+	{ .name = "max-rounds", .kind = OPT_STRING, .off = RUN(max_rounds_arg), .metavar = "N",
+	  .help = "with --precision: at most N rounds per guest size (default: 30)" },
+	{ .name = "max-time", .kind = OPT_STRING, .off = RUN(max_time_arg),
+	  .metavar = "DURATION", .help = "with --precision: no round is started, per guest "
+	  "size, that would end past DURATION at the rounds' average length (90s, 10m, 1h30m; "
+	  "default: " RUN_DEFAULT_MAX_TIME ")" },
 	{ .name = "order", .kind = OPT_CHOICE, .off = RUN(order), .def = "abba",
 	  .posval = { { "abba", ORDER_ABBA }, { "random", ORDER_RANDOM } },
 	  .help = "variant order within each round: alternating (ABBA) or drawn from --seed; "
@@ -95,6 +115,12 @@ const struct opt *run_guest_options(size_t *n)
 {
 	*n = ARRAY_SIZE(guest_opts);
 	return guest_opts;
+}
+
+const struct opt *run_control_options(size_t *n)
+{
+	*n = ARRAY_SIZE(control_opts);
+	return control_opts;
 }
 
 static void print_help(const struct scenario *only)
@@ -278,6 +304,12 @@ static void check_modes(const struct run_opts *o)
 	if (o->target == TARGET_UNRELATED && o->extra_slots == 0)
 		msb_usage_error(CMD, "--target unrelated needs --extra-slots >= 1 (it changes one "
 				"of them)");
+	if (o->target_size % 4096)
+		msb_usage_error(CMD, "--target-size: %llu bytes is not a multiple of 4K",
+				(unsigned long long)o->target_size);
+	if (o->target == TARGET_POPULATED && o->target_size != 2 * MIB)
+		msb_usage_error(CMD, "--target-size sizes the unrelated slot: --target populated "
+				"changes a data slot, whose size --guest-mem and --slots set");
 	if (o->vcpu_mode != VCPU_IDLE && o->vcpus < 2)
 		msb_usage_error(CMD, "--vcpu-mode %s needs --vcpus >= 2 (vCPU 0 measures refaults)",
 				vcpu_mode_names[o->vcpu_mode]);
@@ -312,6 +344,66 @@ void run_check_combination(const struct run_cli *c)
 	}
 }
 
+/* "90", "90s", "10m", "1h30m", "1.5h": seconds, > 0; false otherwise. */
+static bool parse_duration(const char *s, double *out)
+{
+	double total = 0;
+	const char *p = s;
+
+	if (!*p)
+		return false;
+	while (*p) {
+		char *end;
+		double x = strtod(p, &end);
+		if (end == p || !isfinite(x) || x < 0 || *p == '-' || *p == '+')
+			return false;
+		double unit = *end == 'h' ? 3600 : *end == 'm' ? 60 : 1;
+		if (*end == 'h' || *end == 'm' || *end == 's')
+			end++;
+		else if (*end || p != s) /* a bare number only alone */
+			return false;
+		total += x * unit;
+		p = end;
+	}
+	*out = total;
+	return total > 0 && isfinite(total);
+}
+
+/* --precision, --max-rounds, --max-time: all checked before any VM. */
+static void parse_precision(struct run_cli *c)
+{
+	char *end = NULL;
+	int sides = c->variant_on[VARIANT_ZAP_ALL] + c->variant_on[VARIANT_ZAP_SLOT];
+
+	if (!c->precision_arg) {
+		if (c->max_rounds_arg || c->max_time_arg)
+			msb_usage_error(CMD, "--%s needs --precision", c->max_rounds_arg ?
+					"max-rounds" : "max-time");
+		return;
+	}
+	c->precision = strtod(c->precision_arg, &end);
+	if (*end == '%')
+		end++;
+	if (end == c->precision_arg || *end || !(c->precision > 0 && c->precision < 100))
+		msb_usage_error(CMD, "--precision: '%s' is not a percentage above 0 and below 100",
+				c->precision_arg);
+	c->max_rounds = RUN_DEFAULT_MAX_ROUNDS;
+	if (c->max_rounds_arg && !parse_uint(c->max_rounds_arg, 1, 1000, &c->max_rounds))
+		msb_usage_error(CMD, "--max-rounds: '%s' is not a number of 1 to 1000",
+				c->max_rounds_arg);
+	if (c->max_rounds < c->o.rounds)
+		msb_usage_error(CMD, "--max-rounds %llu is below --rounds %llu",
+				(unsigned long long)c->max_rounds, (unsigned long long)c->o.rounds);
+	size_t need = precision_min_units(sides);
+	if (c->max_rounds < need)
+		msb_usage_error(CMD, "--max-rounds %llu: a 95%% interval needs %zu rounds with %s",
+				(unsigned long long)c->max_rounds, need,
+				sides > 1 ? "two variants" : "one variant");
+	const char *t = c->max_time_arg ? c->max_time_arg : RUN_DEFAULT_MAX_TIME;
+	if (!parse_duration(t, &c->max_time_s))
+		msb_usage_error(CMD, "--max-time: '%s' is not a duration (90s, 10m, 1h30m)", t);
+}
+
 /* Fail now, not after minutes of measuring. */
 static void check_result_path(const struct run_cli *c)
 {
@@ -334,6 +426,7 @@ void run_parse(struct run_cli *c, int argc, char **argv)
 	memset(c, 0, sizeof(*c));
 	parse_options(c, argc, argv);
 	parse_lists(c);
+	parse_precision(c);
 	if (!c->max_slots)
 		run_check_combination(c);
 	check_result_path(c);

@@ -45,6 +45,17 @@ static void print_median(const struct metric_set *m, const struct metric_def *d)
 	printf(" %s=%s", d->name, buf);
 }
 
+/* Samples not attributable to the change alone (see the "flagged" metric), if any. */
+static void print_flagged(const struct metric_set *m)
+{
+	const struct series *f = metric_find(m, "flagged");
+	size_t n = 0;
+	for (size_t i = 0; f && i < f->n; i++)
+		n += f->v[i] > 0;
+	if (n)
+		printf(" flagged=%zu/%zu", n, f->n);
+}
+
 void print_run_line(const struct scenario *sc, const struct metric_set *m, int variant,
 		    uint64_t size, bool tdp)
 {
@@ -67,6 +78,7 @@ void print_run_line(const struct scenario *sc, const struct metric_set *m, int v
 	for (size_t i = 0; i < nr_harness_metrics; i++)
 		if (harness_metrics[i].headline)
 			print_median(m, &harness_metrics[i]);
+	print_flagged(m);
 	putchar('\n');
 }
 
@@ -140,4 +152,102 @@ void print_fit(const char *variant, const char *scale, const double *x, const do
 	printf("fit     %-8s %.1f ns per %s [%.1f .. %.1f at 95%%] + %.1f us fixed "
 	       "(r2=%.3f, %u sizes)%s%s\n", variant, f.b, scale, f.b_lo, f.b_hi, f.a / 1e3, f.r2, n,
 	       f.flat ? ": " : "", fit_phrase(&f));
+}
+
+/* ---- --precision ---- */
+
+uint64_t run_precision_start(const struct run_cli *c, int variants)
+{
+	uint64_t need = precision_min_units(variants);
+	uint64_t start = c->o.rounds > need ? c->o.rounds : need;
+	return start < c->max_rounds ? start : c->max_rounds;
+}
+
+/* "42s", "3m28s", "1h02m". */
+static void fmt_duration(double s, char *buf, size_t len)
+{
+	unsigned long t = (unsigned long)(s + 0.5);
+	if (t < 60)
+		snprintf(buf, len, "%lus", t);
+	else if (t < 3600)
+		snprintf(buf, len, "%lum%02lus", t / 60, t % 60);
+	else
+		snprintf(buf, len, "%luh%02lum", t / 3600, t / 60 % 60);
+}
+
+/* A value of the estimate: a ratio (3 significant digits), or the primary's median in
+ * its unit. */
+static void fmt_estimate(const struct run_cli *c, const struct run_precision *rp, double v,
+			 char *buf, size_t len)
+{
+	const struct metric_def *d = scenario_metric(c->sc, c->sc->primary);
+	if (!rp->p.ratio && d && d->role == ROLE_LATENCY)
+		fmt_ns(v, buf, len);
+	else
+		snprintf(buf, len, "%.3g", v);
+}
+
+/* "ratio zap-slot/zap-all x0.00147 [0.00139 .. 0.00155] at 97.1% (4 vs 4 VMs)". */
+static void fmt_interval(const struct run_cli *c, const struct run_precision *rp, char *buf,
+			 size_t len)
+{
+	char e[24], lo[24], hi[24], vms[48];
+	const struct precision *p = &rp->p;
+	if (p->ratio)
+		snprintf(vms, sizeof(vms), "%zu vs %zu VMs", p->units[0], p->units[1]);
+	else
+		snprintf(vms, sizeof(vms), "%zu VMs", p->units[0]);
+	if (!p->ok) {
+		snprintf(buf, len, "%s: no 95%% interval (%s)", rp->what, vms);
+		return;
+	}
+	fmt_estimate(c, rp, p->estimate, e, sizeof(e));
+	fmt_estimate(c, rp, p->lo, lo, sizeof(lo));
+	fmt_estimate(c, rp, p->hi, hi, sizeof(hi));
+	snprintf(buf, len, "%s %s%s [%s .. %s] at %.1f%% (%s): within +-%.1f%%", rp->what,
+		 p->ratio ? "x" : "", e, lo, hi, 100 * p->level, vms, p->pct);
+}
+
+void run_precision_progress(const struct run_cli *c, const struct run_precision *rp)
+{
+	char iv[320], el[24];
+	if (c->o.quiet)
+		return;
+	fmt_interval(c, rp, iv, sizeof(iv));
+	fmt_duration(rp->elapsed_s, el, sizeof(el));
+	fprintf(stderr, "memslot-bench run: precision after %llu rounds (%s): %s, target "
+		"+-%g%%: another round\n", (unsigned long long)rp->rounds, el, iv, c->precision);
+}
+
+static json_object *precision_json(const struct run_cli *c, const struct run_precision *rp)
+{
+	const struct precision *p = &rp->p;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "target_pct", json_object_new_double(c->precision));
+	json_object_object_add(o, "achieved_pct", p->ok ? json_object_new_double(p->pct) : NULL);
+	json_object_object_add(o, "rounds", json_object_new_int64((int64_t)rp->rounds));
+	json_object_object_add(o, "stopped", json_object_new_string(rp->stopped));
+	json_object_object_add(o, "of", json_object_new_string(rp->what));
+	json_object_object_add(o, "estimate", json_object_new_double(p->estimate));
+	json_object_object_add(o, "lo", p->ok ? json_object_new_double(p->lo) : NULL);
+	json_object_object_add(o, "hi", p->ok ? json_object_new_double(p->hi) : NULL);
+	json_object_object_add(o, "level", p->ok ? json_object_new_double(p->level) : NULL);
+	json_object_object_add(o, "max_rounds", json_object_new_int64((int64_t)c->max_rounds));
+	json_object_object_add(o, "max_time_s", json_object_new_double(c->max_time_s));
+	json_object_object_add(o, "elapsed_s", json_object_new_double(rp->elapsed_s));
+	return o;
+}
+
+void run_precision_report(const struct run_cli *c, const struct run_precision *rp,
+			  const char *sz, json_object *const *json, int n)
+{
+	char iv[320], el[24];
+	fmt_interval(c, rp, iv, sizeof(iv));
+	fmt_duration(rp->elapsed_s, el, sizeof(el));
+	printf("# precision %s guest=%s: %s, target +-%g%%: %s after %llu rounds (%s)\n",
+	       c->sc->name, sz, iv, c->precision, rp->stopped, (unsigned long long)rp->rounds,
+	       el);
+	for (int v = 0; v < n; v++)
+		if (json[v])
+			json_object_object_add(json[v], "precision", precision_json(c, rp));
 }

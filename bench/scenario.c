@@ -24,6 +24,12 @@ const struct metric_def harness_metrics[] = {
 	  .desc = "SPTEs present before the change (pages_4k + 2m + 1g)" },
 	{ .name = "shadow_pages_before", .unit = "pages", .role = ROLE_GAUGE,
 	  .desc = "shadow pages present before the change", .shadow_only = true },
+	{ .name = "pt_pages_before", .unit = "pages", .role = ROLE_GAUGE,
+	  .desc = "page-table pages before the change: shadow pages (shadow MMU), or "
+		  "SecPageTables (TDP MMU: system-wide, RCU-deferred frees lag)" },
+	{ .name = "pt_pages_zapped", .unit = "pages", .role = ROLE_COUNT, .headline = true,
+	  .desc = "page-table pages the change zapped (shadow MMU: mmu_shadow_zapped; TDP MMU: "
+		  "the drop of SecPageTables)" },
 	{ .name = "pages_4k_before", .unit = "sptes", .role = ROLE_GAUGE,
 	  .desc = "4 KiB SPTEs before the change" },
 	{ .name = "pages_2m_before", .unit = "sptes", .role = ROLE_GAUGE,
@@ -48,6 +54,11 @@ const struct metric_def harness_metrics[] = {
 	  .desc = "CPU time the ioctl thread used during the change (beside its wall time)" },
 	{ .name = "ioctl_runq_wait_ns", .unit = "ns", .role = ROLE_LATENCY,
 	  .desc = "time the ioctl thread waited on a run queue during the change (schedstat)" },
+	{ .name = "foreign_mmu_events", .unit = "count", .role = ROLE_COUNT,
+	  .desc = "mmu_recycled + mmu_flooded + nx_lpage_splits during the change: not its own" },
+	{ .name = "flagged", .unit = "count", .role = ROLE_COUNT,
+	  .desc = "1: the sample is not the change's alone (foreign MMU events, or zap-slot "
+		  "zapping shadow pages for a slot the guest never mapped)" },
 	{ .name = "vm_round", .unit = "index", .role = ROLE_INDEX,
 	  .desc = "the VM (round) the sample came from" },
 };

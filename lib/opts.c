@@ -15,11 +15,11 @@ void opt_choices(const struct opt *o, char *buf, size_t len)
 		l += (size_t)snprintf(buf + l, len - l, "%s%s", i ? "|" : "", o->posval[i].ival);
 }
 
-uint64_t opt_default_number(const struct opt *o)
+uint64_t opt_number(const struct opt *o, const char *text)
 {
 	uint64_t v = 0;
-	if (o->def && !(o->kind == OPT_SIZE ? parse_size(o->def, &v) : parse_uint(o->def, 0,
-										    UINT64_MAX, &v)))
+	if (text && !(o->kind == OPT_SIZE ? parse_size(text, &v) : parse_uint(text, 0,
+										  UINT64_MAX, &v)))
 		v = 0;
 	return v;
 }

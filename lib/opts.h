@@ -35,6 +35,7 @@ struct opt {
 	void *dest;          /* a local variable of a small command; NULL: base + off */
 	size_t off;          /* offsetof() the field in the options struct */
 	struct opt_posval posval[OPT_MAX_POSVAL]; /* OPT_CHOICE spellings -> values */
+	const char *legacy;  /* what runs did before the option existed, if not def */
 };
 
 /* A table and the options struct it fills. */
@@ -58,9 +59,9 @@ int opts_parse(int argc, char **argv, const struct opt *opts, size_t n, char *er
 void opts_print_help(FILE *f, const struct opt *opts, size_t n);
 /* Store one value (also used for defaults) into base; false with a message in err. */
 bool opt_set(const struct opt *o, void *base, const char *val, char *err, size_t errlen);
-/* An OPT_UINT/OPT_SIZE option's default as a number (0 when it has none or it does not
- * parse). */
-uint64_t opt_default_number(const struct opt *o);
+/* text ("4M", a default) as an OPT_UINT/OPT_SIZE option reads it; 0 if it does not
+ * parse. */
+uint64_t opt_number(const struct opt *o, const char *text);
 /* The spelling of a choice option's current value in base ("4K"), or NULL. */
 const char *opt_choice_name(const struct opt *o, const void *base);
 /* "4K|2M" for help and messages. */

@@ -207,3 +207,88 @@ double tsc_ns_per_tick(void)
 	uint64_t t1 = now_ns(), c1 = __rdtsc();
 	return c1 > c0 ? (double)(t1 - t0) / (double)(c1 - c0) : 0;
 }
+
+double *group_medians(const double *v, const double *group, size_t n, size_t *k)
+{
+	*k = 0;
+	if (!n)
+		return NULL;
+	double *buf = msb_calloc(n, sizeof(*buf)), *med = msb_calloc(n, sizeof(*med));
+	bool *done = msb_calloc(n, sizeof(*done));
+
+	for (size_t i = 0; i < n; i++) {
+		size_t nb = 0;
+		struct summary sum;
+
+		if (done[i])
+			continue;
+		for (size_t j = i; j < n; j++)
+			if (!done[j] && group[j] == group[i]) {
+				buf[nb++] = v[j];
+				done[j] = true;
+			}
+		if (summarize(buf, nb, &sum) == 0)
+			med[(*k)++] = sum.median;
+	}
+	free(done);
+	free(buf);
+	return med;
+}
+
+double binom_half_cdf(size_t q, size_t n)
+{
+	if (q >= n)
+		return 1;
+
+	/* Terms C(n, i) / 2^n through logs: 2^-n underflows near n = 1075. */
+	double sum = 0, ln2n = (double)n * log(2.0), lg = lgamma((double)n + 1);
+
+	for (size_t i = 0; i <= q; i++)
+		sum += exp(lg - lgamma((double)i + 1) - lgamma((double)(n - i) + 1) - ln2n);
+	return sum > 1 ? 1 : sum;
+}
+
+#define LEVEL_FUZZ 1e-12 /* an exact hit of the level counts as reached */
+
+int median_ci(const double *v, size_t n, double min_level, struct median_ci *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->median = out->lo = out->hi = out->level = NAN;
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (isnan(v[i]))
+			return -1;
+
+	double *s = msb_calloc(n, sizeof(*s));
+
+	memcpy(s, v, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_double);
+	out->n = n;
+	out->median = percentile_sorted(s, n, 50);
+	/* Rank k (1-based) covers with 1 - 2 P(X <= k - 1); k = 1 is [min, max]. */
+	out->k = 1;
+	out->level = 1 - 2 * binom_half_cdf(0, n);
+	out->ok = out->level >= min_level - LEVEL_FUZZ;
+	for (size_t k = 2; out->ok && 2 * k <= n + 1; k++) {
+		double level = 1 - 2 * binom_half_cdf(k - 1, n);
+
+		if (level < min_level - LEVEL_FUZZ)
+			break;
+		out->k = k;
+		out->level = level;
+	}
+	out->lo = s[out->k - 1];
+	out->hi = s[n - out->k];
+	free(s);
+	return 0;
+}
+
+size_t median_ci_min_n(double min_level)
+{
+	size_t n = 1;
+
+	while (n < 1100 && 1 - 2 * binom_half_cdf(0, n) < min_level - LEVEL_FUZZ)
+		n++;
+	return n;
+}

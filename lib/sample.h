@@ -58,4 +58,31 @@ double clock_overhead_ns(void);
  * runs at the host's rate unless TSC scaling is set, which memslot-bench never does. */
 double tsc_ns_per_tick(void);
 
+/* Medians of the groups of v[i] that share a value of group[i] (per-VM medians, by the
+ * run's "vm_round" index), in the order of each group's first sample; *k of them. NULL
+ * with *k 0 when n is 0. */
+double *group_medians(const double *v, const double *group, size_t n, size_t *k);
+
+/* P(X <= q) for X ~ Binomial(n, 1/2) (R: pbinom(q, n, 0.5)). */
+double binom_half_cdf(size_t q, size_t n);
+
+/* Distribution-free interval of a median from order statistics (Hollander & Wolfe,
+ * 3rd ed., 3.6): [x(k), x(n+1-k)] of the sorted values, k the largest rank whose
+ * achieved level 1 - 2 P(Bin(n, 1/2) <= k - 1) is at least min_level, so that where
+ * the nominal level falls between two attainable ones the wider interval is taken (the
+ * same rule as hl_shift_ci_min()). With ties the closed interval covers with at least
+ * that probability. ok false (the widest interval, [min, max], and its level) when no
+ * k reaches min_level: 5 values reach only 93.75%, 6 reach 96.9%. -1 when n is 0 or a
+ * value is NaN. */
+struct median_ci {
+	size_t n, k;
+	double median;   /* type 7, as summarize() */
+	double lo, hi;
+	double level;    /* achieved (exact for continuous data) */
+	bool ok;
+};
+int median_ci(const double *v, size_t n, double min_level, struct median_ci *out);
+/* The fewest values whose median has an interval of at least min_level (6 for 0.95). */
+size_t median_ci_min_n(double min_level);
+
 #endif

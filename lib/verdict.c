@@ -338,3 +338,73 @@ int verdict_gate(struct verdict *const *rows, size_t n, struct gate_summary *sum
 		return GATE_NOTHING_TESTABLE;
 	return g.regressions ? GATE_REGRESSION : GATE_PASS;
 }
+
+/* ---- precision ---- */
+
+static void precision_init(struct precision *p, bool ratio, size_t nb, size_t nn)
+{
+	memset(p, 0, sizeof(*p));
+	p->ratio = ratio;
+	p->units[0] = nb;
+	p->units[1] = nn;
+	p->estimate = p->lo = p->hi = p->level = NAN;
+	p->pct = INFINITY;
+}
+
+/* pct from estimate, lo, hi: the farther end of the interval, in percent. */
+static void precision_pct(struct precision *p)
+{
+	if (!p->ok || !(p->estimate > 0) || !isfinite(p->lo) || !isfinite(p->hi)) {
+		p->ok = false;
+		p->pct = INFINITY;
+		return;
+	}
+	double up = p->hi / p->estimate - 1, down = 1 - p->lo / p->estimate;
+
+	p->pct = 100 * (up > down ? up : down);
+}
+
+int precision_ratio(const double *base, size_t nb, const double *new_, size_t nn,
+		    struct precision *out)
+{
+	struct verdict v;
+
+	precision_init(out, true, nb, nn);
+	if (verdict_vms(base, nb, new_, nn, &v) < 0)
+		return -1;
+	out->estimate = v.ratio;
+	out->level = v.level;
+	out->ok = v.log_scale && v.kind != VERDICT_NOT_TESTED;
+	out->lo = v.ratio_lo;
+	out->hi = v.ratio_hi;
+	precision_pct(out);
+	return 0;
+}
+
+int precision_median(const double *v, size_t n, struct precision *out)
+{
+	struct median_ci m;
+
+	precision_init(out, false, n, 0);
+	if (!n || !all_finite(v, n) || median_ci(v, n, VERDICT_LEVEL, &m) < 0)
+		return -1;
+	out->estimate = m.median;
+	out->level = m.level;
+	out->lo = m.lo;
+	out->hi = m.hi;
+	out->ok = m.ok;
+	precision_pct(out);
+	return 0;
+}
+
+size_t precision_min_units(int sides)
+{
+	if (sides < 2)
+		return median_ci_min_n(VERDICT_LEVEL);
+
+	size_t n = VERDICT_MIN_UNITS;
+
+	while (n < MW_EXACT_MAX && 1 - 2 * mw_cdf(0, n, n) < VERDICT_LEVEL - FUZZ)
+		n++;
+	return n;
+}

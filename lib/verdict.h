@@ -125,4 +125,30 @@ struct gate_summary {
  * GATE_REGRESSION, or GATE_NOTHING_TESTABLE when no row could be gated. */
 int verdict_gate(struct verdict *const *rows, size_t n, struct gate_summary *sum);
 
+/* ---- precision (run --precision) ---- */
+
+/* How far a 95% interval reaches from its estimate: of the ratio new/base of two sides'
+ * per-VM medians (verdict_vms()), or of the median of one side's per-VM medians
+ * (median_ci() of lib/sample). The run keeps adding rounds until pct <= its target. */
+struct precision {
+	bool ratio;      /* two sides: the ratio new/base; else the median of one side */
+	bool ok;         /* an interval of at least VERDICT_LEVEL exists */
+	double estimate; /* verdict.ratio (median of new / median of base), or the median */
+	double lo, hi;   /* the interval (of the ratio, or of the median) */
+	double level;    /* its achieved level */
+	double pct;      /* 100 * max(hi / estimate - 1, 1 - lo / estimate): the interval
+			  * lies within +-pct% of the estimate; INFINITY unless ok */
+	size_t units[2]; /* VMs: base, new (one side: units[0]) */
+};
+
+/* Base and new per-VM medians: the ratio's precision. -1 (ok false) as verdict_vms(). */
+int precision_ratio(const double *base, size_t nb, const double *new_, size_t nn,
+		    struct precision *out);
+/* One side's per-VM medians: the median's precision. -1 (ok false) when n is 0 or a
+ * value is not finite. */
+int precision_median(const double *v, size_t n, struct precision *out);
+/* VMs a side needs for an interval of at least VERDICT_LEVEL: 4 (4 vs 4 reaches 97.1%)
+ * with two sides, 6 (96.9%) with one. */
+size_t precision_min_units(int sides);
+
 #endif

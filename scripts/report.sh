@@ -27,7 +27,8 @@ Options:
 
 Environment:
   MSB_BIN        memslot-bench to use (default: MSB_BUILD_DIR/bench/memslot-bench,
-                 MSB_BUILD_DIR defaulting to build/ in the source tree)
+                 MSB_BUILD_DIR defaulting to build/ in the source tree;
+                 installed, memslot-bench on PATH)
 
 Exit status:
   0    reports written (a plot failure is reported, not fatal)
@@ -151,6 +152,9 @@ main() {
 	done
 	src=$(cd "$(dirname "$0")/.." && pwd)
 	msb=${MSB_BIN:-${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench}
+	# Installed (PREFIX/share/memslot-bench/scripts): the installed binary, on PATH.
+	[[ -x $msb || -n ${MSB_BIN:-} ]] || msb=$(command -v memslot-bench) ||
+		die "$msb not built (scripts/test.sh or make), and no memslot-bench on PATH"
 	[[ -x $msb ]] || die "$msb not built (scripts/test.sh or make)"
 	extra='' # kinds and numa files written besides the report
 	"report_$1" "${@:2}"

@@ -6,7 +6,7 @@
 # shellcheck source=tests/lab-lib.sh
 . "$(dirname "$0")/lab-lib.sh"
 lab --kernel 6.1 --out "$work" -- sh -c 'memslot-bench info > "$1/info.txt" &&
-	memslot-bench run delete --guest-mem 64M --reps 2 --warmup 0 --quiet \
+	memslot-bench run delete --guest-mem 64M --rounds 1 --reps 2 --warmup 0 --quiet \
 		--force --json "$1/d.json" > "$1/run.txt"' sh "$work"
 cat "$work/info.txt" "$work/run.txt"
 f=$work/d.json

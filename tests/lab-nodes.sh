@@ -9,7 +9,7 @@
 lab --nodes 2 --cpus 2 --out "$work" -- sh -c '
 	memslot-bench info > "$1/info.txt"
 	for n in local remote; do
-		memslot-bench run delete --guest-mem 64M --numa $n --variants zap-slot --reps 1 \
+		memslot-bench run delete --guest-mem 64M --numa $n --variants zap-slot --rounds 1 --reps 1 \
 			--warmup 0 --quiet --json "$1/$n.json" > "$1/$n.txt" || exit
 	done' sh "$work"
 cat "$work/info.txt" "$work/remote.txt"

@@ -6,7 +6,7 @@
 
 # 64M guest, 4K pages: 16384 pages the guest touches, 32 guest page tables.
 f=$work/create.json
-"$msb" run create --guest-mem 64M --reps 3 --warmup 1 --quiet --json "$f" >"$work/create.txt"
+"$msb" run create --guest-mem 64M --rounds 1 --reps 3 --warmup 1 --quiet --json "$f" >"$work/create.txt"
 [[ $("$jg" "$f" schema) == memslot-bench/2 ]] || { echo "FAIL: not a schema 2 file"; exit 1; }
 [[ $("$jg" "$f" runs.0.primary) == create_fresh_ns ]] || { echo "FAIL: primary"; exit 1; }
 [[ $("$jg" "$f" runs.0.metrics.create_fresh_ns.kind) == CREATE ]] || { echo "FAIL: kind"; exit 1; }

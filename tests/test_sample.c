@@ -181,6 +181,74 @@ static void test_clock(void)
 	CHECK(o < 1e6);
 }
 
+/* The median's order-statistic interval: golden values from R 4.2.2,
+ *   Rscript -e 'options(digits=17); f <- function(x) { n <- length(x);
+ *   k <- max(qbinom(0.025, n, 0.5), 1); s <- sort(x);
+ *   cat(n, k, s[k], s[n+1-k], 1 - 2*pbinom(k-1, n, 0.5), median(x), "\\n") }; f(...)'
+ * (k = qbinom(0.025, n, 0.5) is the largest rank whose level reaches 95%). */
+static void check_mci(const double *v, size_t n, size_t k, double lo, double hi, double level,
+		      double median, bool ok)
+{
+	struct median_ci m;
+
+	CHECK_EQ_INT(median_ci(v, n, 0.95, &m), 0);
+	CHECK_EQ_INT(m.n, n);
+	CHECK_EQ_INT(m.k, k);
+	CHECK_NEAR(m.lo, lo, EPS);
+	CHECK_NEAR(m.hi, hi, EPS);
+	CHECK_NEAR(m.level, level, EPS);
+	CHECK_NEAR(m.median, median, EPS);
+	CHECK(m.ok == ok);
+}
+
+static void test_median_ci(void)
+{
+	const double six[] = { 15.2, 14.8, 16.1, 15.5, 15.0, 14.9 };
+	const double ten[] = { 3.1, 2.7, 2.9, 3.4, 3.0, 2.8, 3.3, 2.6, 3.2, 3.6 };
+	/* ties: twenty values, nine of them 5 */
+	const double tied[] = { 5, 5, 4, 6, 5, 7, 5, 3, 5, 6, 4, 5, 8, 5, 2, 5, 6, 4, 5, 9 };
+	double thirty[30];
+	struct median_ci m;
+
+	for (int i = 0; i < 30; i++)
+		thirty[i] = 30 - i;
+	check_mci(six, 6, 1, 14.8, 16.1, 0.96875, 15.1, true);
+	/* 5 values: [min, max] reaches only 1 - 2/32 = 93.75%: no interval of 95% */
+	check_mci(six, 5, 1, 14.8, 16.1, 0.9375, 15.2, false);
+	check_mci(ten, 10, 2, 2.7, 3.4, 0.978515625, 3.05, true);
+	check_mci(tied, 20, 6, 5, 6, 0.95861053466796875, 5, true);
+	check_mci(thirty, 30, 10, 10, 21, 0.95722605474293232, 15.5, true);
+	CHECK_EQ_INT(median_ci(six, 0, 0.95, &m), -1);
+	const double nan1[] = { 1, NAN, 3 };
+	CHECK_EQ_INT(median_ci(nan1, 3, 0.95, &m), -1);
+	CHECK_EQ_INT(median_ci_min_n(0.95), 6);
+	CHECK_EQ_INT(median_ci_min_n(0.99), 8); /* 1 - 2/256 = 0.9922; 7: 0.984 */
+	/* pbinom(0, 6, .5), pbinom(1, 10, .5), pbinom(5, 20, .5), pbinom(9, 30, .5),
+	 * pbinom(400, 1000, .5) */
+	CHECK_NEAR(binom_half_cdf(0, 6), 0.015625, EPS);
+	CHECK_NEAR(binom_half_cdf(1, 10), 0.010742187500000007, EPS);
+	CHECK_NEAR(binom_half_cdf(5, 20), 0.020694732666015642, EPS);
+	CHECK_NEAR(binom_half_cdf(9, 30), 0.02138697262853383, EPS);
+	CHECK_NEAR(binom_half_cdf(400, 1000) / 1.3642320780330136e-10, 1, 1e-9);
+	CHECK_NEAR(binom_half_cdf(30, 30), 1, 0);
+}
+
+/* Per-VM medians: groups by the index value, in order of first appearance. */
+static void test_group_medians(void)
+{
+	const double v[] = { 5, 1, 7, 2, 9, 3, 100 };
+	const double g[] = { 0, 1, 0, 1, 0, 1, 2 };
+	size_t k;
+	double *m = group_medians(v, g, 7, &k);
+
+	CHECK_EQ_INT(k, 3);
+	CHECK_NEAR(m[0], 7, 0);
+	CHECK_NEAR(m[1], 2, 0);
+	CHECK_NEAR(m[2], 100, 0);
+	free(m);
+	CHECK(group_medians(v, g, 0, &k) == NULL && k == 0);
+}
+
 int main(void)
 {
 	test_one_to_ten();
@@ -195,5 +263,7 @@ int main(void)
 	test_fit_degenerate();
 	test_series();
 	test_clock();
+	test_median_ci();
+	test_group_medians();
 	CHECK_DONE();
 }

@@ -346,6 +346,44 @@ static void test_upper_tail(void)
 	CHECK_NEAR(upper_tail(&s), 99.01, 1e-9); /* numpy.percentile(range(1, 101), 99) */
 }
 
+/* run --precision: how far the interval reaches from the estimate. Golden values from
+ * R 4.2.2: the 4 vs 4 case of test_4v4(),
+ *   Rscript -e 'options(digits=17); x <- c(10.2, 9.8, 10.5, 10.1);
+ *   y <- c(11.4, 11.9, 11.1, 12.0); ci <- exp(wilcox.test(log(y), log(x), conf.int=TRUE,
+ *   exact=TRUE)$conf.int); r <- median(y)/median(x); 100*max(ci[2]/r-1, 1-ci[1]/r)'
+ * and a median of 6 VMs (its interval is [min, max] at 96.875%):
+ *   Rscript -e 'm <- median(c(15.2, 14.8, 16.1, 15.5, 15.0, 14.9)); 100*max(16.1/m-1, 1-14.8/m)' */
+static void test_precision(void)
+{
+	const double six[] = { 15.2, 14.8, 16.1, 15.5, 15.0, 14.9 };
+	struct precision p;
+
+	CHECK_EQ_INT(precision_ratio(b4, 4, n4, 4, &p), 0);
+	CHECK(p.ratio && p.ok);
+	CHECK_NEAR(p.estimate, 1.1477832512315274, EPS);
+	CHECK_NEAR(p.lo, 1.0571428571428572, EPS);
+	CHECK_NEAR(p.hi, 1.2244897959183672, EPS);
+	CHECK_NEAR(p.level, 0.97142857142857142, EPS);
+	CHECK_NEAR(p.pct, 7.896995708154531, 1e-9);
+	CHECK_EQ_INT(p.units[0], 4);
+	/* 3 vs 3: no 95% interval, no precision */
+	CHECK_EQ_INT(precision_ratio(b4, 3, n4, 3, &p), 0);
+	CHECK(!p.ok && isinf(p.pct));
+	CHECK_EQ_INT(precision_median(six, 6, &p), 0);
+	CHECK(!p.ratio && p.ok);
+	CHECK_NEAR(p.estimate, 15.1, EPS);
+	CHECK_NEAR(p.lo, 14.8, EPS);
+	CHECK_NEAR(p.hi, 16.1, EPS);
+	CHECK_NEAR(p.level, 0.96875, EPS);
+	CHECK_NEAR(p.pct, 6.6225165562914023, 1e-9);
+	CHECK_EQ_INT(precision_median(six, 5, &p), 0);
+	CHECK(!p.ok && isinf(p.pct));
+	CHECK_EQ_INT(precision_median(six, 0, &p), -1);
+	CHECK(!p.ok);
+	CHECK_EQ_INT(precision_min_units(2), 4);
+	CHECK_EQ_INT(precision_min_units(1), 6);
+}
+
 int main(void)
 {
 	test_4v4();
@@ -361,5 +399,6 @@ int main(void)
 	test_holm();
 	test_fit();
 	test_upper_tail();
+	test_precision();
 	CHECK_DONE();
 }

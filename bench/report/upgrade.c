@@ -56,13 +56,14 @@ static void add_defaults(json_object *params, const struct opt *opts, size_t n)
 				*k = '_';
 		if (jget(params, key))
 			continue;
+		const char *v = o->legacy ? o->legacy : o->def;
 		if (o->kind == OPT_FLAG)
 			json_object_object_add(params, key, json_object_new_boolean(false));
-		else if (o->def && (o->kind == OPT_SIZE || o->kind == OPT_UINT))
+		else if (v && (o->kind == OPT_SIZE || o->kind == OPT_UINT))
 			json_object_object_add(params, key, json_object_new_int64(
-				(int64_t)opt_default_number(o)));
-		else if (o->def)
-			add_str(params, key, o->def);
+				(int64_t)opt_number(o, v)));
+		else if (v)
+			add_str(params, key, v);
 	}
 }
 

@@ -32,6 +32,7 @@ static void step(struct bench_vm *b, const void *sopts, bool record)
 	del.size = 0;
 	del.delete_or_move = true;
 	change_run(b, "create_fresh", &create, true, record);
+	bench_settle(b);
 	change_run(b, "delete_fresh", &del, false, record);
 }
 

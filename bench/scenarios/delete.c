@@ -25,7 +25,7 @@ static const struct metric_def delete_metrics[] = {
 	{ .name = "delete_ns", .unit = "ns", .role = ROLE_LATENCY, .kind = "DELETE",
 	  .desc = "the target slot deleted", .headline = true },
 	{ .name = "create_ns", .unit = "ns", .role = ROLE_LATENCY, .kind = "CREATE",
-	  .desc = "the deleted slot created again" },
+	  .desc = "the deleted slot created again (after --settle)" },
 	{ .name = "bare_delete_ns", .unit = "ns", .role = ROLE_LATENCY,
 	  .desc = "the same delete in a bare ioctl loop (--overhead-check)" },
 };
@@ -44,6 +44,7 @@ static void step(struct bench_vm *b, const void *sopts, bool record)
 	struct memslot_change del = deletion(b);
 	struct memslot_change create = change_of_slot(&b->as.slots[target_slot(b)]);
 	change_run(b, "delete", &del, true, record);
+	bench_settle(b);
 	change_run(b, "create", &create, false, record);
 }
 

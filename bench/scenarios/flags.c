@@ -11,7 +11,7 @@ static const struct metric_def flags_metrics[] = {
 	{ .name = "flags_on_ns", .unit = "ns", .role = ROLE_LATENCY, .kind = "FLAGS_ONLY",
 	  .desc = "KVM_MEM_LOG_DIRTY_PAGES set", .headline = true },
 	{ .name = "flags_off_ns", .unit = "ns", .role = ROLE_LATENCY, .kind = "FLAGS_ONLY",
-	  .desc = "KVM_MEM_LOG_DIRTY_PAGES cleared" },
+	  .desc = "KVM_MEM_LOG_DIRTY_PAGES cleared (after --settle)" },
 };
 
 static void step(struct bench_vm *b, const void *sopts, bool record)
@@ -21,6 +21,7 @@ static void step(struct bench_vm *b, const void *sopts, bool record)
 	struct memslot_change on = change_of_slot(s), off = change_of_slot(s);
 	on.flags |= KVM_MEM_LOG_DIRTY_PAGES;
 	change_run(b, "flags_on", &on, true, record);
+	bench_settle(b);
 	change_run(b, "flags_off", &off, false, record);
 }
 

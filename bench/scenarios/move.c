@@ -10,7 +10,7 @@ static const struct metric_def move_metrics[] = {
 	{ .name = "move_ns", .unit = "ns", .role = ROLE_LATENCY, .kind = "MOVE",
 	  .desc = "the target slot moved to another GPA", .headline = true },
 	{ .name = "move_back_ns", .unit = "ns", .role = ROLE_LATENCY, .kind = "MOVE",
-	  .desc = "moved back to its GPA" },
+	  .desc = "moved back to its GPA (after --settle)" },
 };
 
 static void step(struct bench_vm *b, const void *sopts, bool record)
@@ -21,6 +21,7 @@ static void step(struct bench_vm *b, const void *sopts, bool record)
 	away.gpa = free_gpa(b);
 	away.delete_or_move = back.delete_or_move = true;
 	change_run(b, "move", &away, true, record);
+	bench_settle(b);
 	change_run(b, "move_back", &back, false, record);
 }
 
