@@ -90,8 +90,10 @@ static void hook(const char *usage, const char *about, const struct opt *opts, u
 	fflush(man_out);
 }
 
-/* The --help text of a command that parses by itself, verbatim. */
-static void help_verbatim(const struct command *c)
+/* A child to run a command's --help in, with a pipe to the parent. In the child returns 0
+ * and *wfd, the pipe's write end; in the parent the child's pid and *in, the read end
+ * (NULL where fdopen failed). */
+static pid_t fork_help(int *wfd, FILE **in)
 {
 	int fds[2];
 
@@ -102,23 +104,43 @@ static void help_verbatim(const struct command *c)
 	if (pid < 0)
 		msb_die_errno("help --man: fork");
 	if (pid == 0) {
+		close(fds[0]);
+		*wfd = fds[1];
+		return 0;
+	}
+	close(fds[1]);
+	*in = fdopen(fds[0], "r");
+	return pid;
+}
+
+/* The parent's end of fork_help: the read end closed, the child reaped. */
+static void end_help(FILE *in, pid_t pid)
+{
+	if (in)
+		fclose(in);
+	waitpid(pid, NULL, 0);
+}
+
+/* The --help text of a command that parses by itself, verbatim. */
+static void help_verbatim(const struct command *c)
+{
+	int wfd;
+	FILE *in = NULL;
+	pid_t pid = fork_help(&wfd, &in);
+
+	if (pid == 0) {
 		char *argv[] = { (char *)c->name, (char *)"--help", NULL };
 
-		close(fds[0]);
-		if (dup2(fds[1], STDOUT_FILENO) < 0)
+		if (dup2(wfd, STDOUT_FILENO) < 0)
 			_exit(1);
 		exit(c->fn(2, argv));
 	}
-	close(fds[1]);
-	FILE *in = fdopen(fds[0], "r");
 	char line[1024];
 	printf(".PP\n.nf\n");
 	while (in && fgets(line, sizeof(line), in))
 		roff(stdout, line);
 	printf(".fi\n");
-	if (in)
-		fclose(in);
-	waitpid(pid, NULL, 0);
+	end_help(in, pid);
 }
 
 /* A command that parses with cmd_parse_opts: its table through the hook, in a child
@@ -128,19 +150,14 @@ static bool help_from_table(const struct command *c)
 {
 	char buf[4096];
 	size_t got, total = 0;
-	int fds[2];
+	int wfd;
+	FILE *in = NULL;
+	pid_t pid = fork_help(&wfd, &in);
 
-	if (pipe(fds) < 0)
-		msb_die_errno("help --man: pipe");
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		msb_die_errno("help --man: fork");
 	if (pid == 0) {
 		char *argv[] = { (char *)c->name, (char *)"--help", NULL };
 
-		close(fds[0]);
-		man_out = fdopen(fds[1], "w");
+		man_out = fdopen(wfd, "w");
 		if (!man_out || !freopen("/dev/null", "w", stdout) ||
 		    !freopen("/dev/null", "w", stderr))
 			_exit(1);
@@ -148,13 +165,9 @@ static bool help_from_table(const struct command *c)
 		c->fn(2, argv);
 		_exit(3); /* returned without reaching cmd_parse_opts */
 	}
-	close(fds[1]);
-	FILE *in = fdopen(fds[0], "r");
 	while (in && (got = fread(buf, 1, sizeof(buf), in)) > 0)
 		total += fwrite(buf, 1, got, stdout);
-	if (in)
-		fclose(in);
-	waitpid(pid, NULL, 0);
+	end_help(in, pid);
 	return total > 0;
 }
 

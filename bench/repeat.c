@@ -2,6 +2,7 @@
 /* The repetition loop, once for every scenario: warm-up and measured repetitions of its
  * step (and control), with the running vCPUs' windows and vCPU 0's refault around each. */
 #include "change.h"
+#include "interrupt.h"
 #include "scenario.h"
 
 void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sopts,
@@ -9,7 +10,9 @@ void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sop
 {
 	uint64_t total = b->o->warmup + b->o->reps;
 	bench_vcpus_start(b);
-	for (uint64_t rep = 0; rep < total; rep++) {
+	uint64_t rep;
+	/* SIGINT/SIGTERM: stop after the repetition under way (bench/interrupt.h). */
+	for (rep = 0; rep < total && !interrupt_requested(); rep++) {
 		bool record = rep >= b->o->warmup;
 		bool control_first = sc->control && rep % 2;
 		if (control_first)
@@ -26,5 +29,6 @@ void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sop
 			bench_add(b, "vm_round", "index", (double)vm_index);
 		bench_progress(b, rep + 1, total, "rep");
 	}
+	interrupt_note_reps(rep, total);
 	bench_vcpus_stop(b);
 }

@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "env.h"
+#include "interrupt.h"
 #include "report/format.h"
 #include "result.h"
 #include "run.h"
@@ -92,7 +93,7 @@ static void plan(struct run_cli *c, struct run_state *st)
 		run_check_combination(c);
 	}
 	if (cap > 0 && 1 + c->o.nslots + c->o.extra_slots > (uint64_t)cap)
-		msb_die("--slots %llu plus --extra-slots %llu need %llu memslots; this KVM allows "
+		msb_usage_error("run", "--slots %llu plus --extra-slots %llu need %llu memslots; this KVM allows "
 			"%d (KVM_CAP_NR_MEMSLOTS)", (unsigned long long)c->o.nslots,
 			(unsigned long long)c->o.extra_slots,
 			(unsigned long long)(1 + c->o.nslots + c->o.extra_slots), cap);
@@ -168,6 +169,12 @@ static bool measure_vm(const struct run_cli *c, struct run_state *st, struct siz
 	b.progress_label = label;
 	b.trace = c->o.trace ? &st->trace : NULL;
 	bench_repeat(&b, c->sc, c->sopts, round);
+	uint64_t done, total;
+	interrupt_reps(&done, &total);
+	if (interrupt_requested())
+		interrupt_stopped_at("VM %llu (%s %s) after %llu of %llu repetitions",
+				     (unsigned long long)st->vms - 1, label, variant_names[v],
+				     (unsigned long long)done, (unsigned long long)total);
 	if (b.setup_ns > sr->setup_ns)
 		sr->setup_ns = b.setup_ns;
 	if (rss_peak_bytes() > sr->rss)
@@ -247,7 +254,7 @@ static void run_round(const struct run_cli *c, struct run_state *st, struct size
 	int first = variant_first(c, st, r);
 	for (int k = 0; k < NR_VARIANTS; k++) {
 		int v = (first + k) % NR_VARIANTS;
-		if (sr[v].on)
+		if (sr[v].on && !interrupt_requested())
 			sr[v].on = measure_vm(c, st, &sr[v], v, r, sz);
 	}
 }
@@ -310,11 +317,11 @@ static void run_rounds(const struct run_cli *c, struct run_state *st, struct siz
 	do {
 		run_round(c, st, sr, sz);
 		/* A variant the kernel lacks is known after the first round. */
-	} while (variants_on(sr) && st->rounds < (prec ? run_precision_start(c,
+	} while (variants_on(sr) && !interrupt_requested() && st->rounds < (prec ? run_precision_start(c,
 			variants_on(sr)) : c->o.rounds));
 	if (!prec || !variants_on(sr))
 		return;
-	for (;;) {
+	while (!interrupt_requested()) {
 		evaluate_precision(c, sr, rp);
 		double el = (double)(now_ns() - t0) / 1e9;
 		rp->elapsed_s = el;
@@ -356,6 +363,12 @@ static void execute_size(struct run_cli *c, struct run_state *st, uint64_t size)
 	st->rounds_max = c->precision > 0 ? c->max_rounds : c->o.rounds;
 	run_rounds(c, st, sr, sz, &rp);
 	for (int v = 0; v < NR_VARIANTS; v++)
+		if (sr[v].on && !sr[v].ms.n && interrupt_requested()) {
+			result_run_unsupported(sr[v].json, "not measured: the run was interrupted "
+					       "before any of its samples");
+			sr[v].on = false;
+		}
+	for (int v = 0; v < NR_VARIANTS; v++)
 		if (sr[v].on)
 			summarise(c, st, &sr[v], v, size);
 	if (rp.stopped) {
@@ -366,6 +379,25 @@ static void execute_size(struct run_cli *c, struct run_state *st, uint64_t size)
 	}
 	for (int v = 0; v < NR_VARIANTS; v++)
 		metric_set_free(&sr[v].ms);
+}
+
+/* "complete" in the result, and after SIGINT/SIGTERM why and where it stopped: 0, or
+ * the exit code of the interruption (130, 143). */
+static int mark_complete(const struct run_cli *c, struct run_state *st)
+{
+	json_object_object_add(st->res.root, "complete",
+			       json_object_new_boolean(!interrupt_requested()));
+	if (!interrupt_requested())
+		return 0;
+	interrupt_stopped_at("between VMs, after %llu VMs", (unsigned long long)st->vms);
+	json_object *why = interrupt_json();
+	json_object_object_add(st->res.root, "incomplete", why);
+	fprintf(stderr, "memslot-bench run: %s at %s; %s\n",
+		json_object_get_string(json_object_object_get(why, "reason")),
+		json_object_get_string(json_object_object_get(why, "stopped_at")), c->json ?
+		"the samples so far go to the result file, marked \"complete\": false" :
+		"the samples so far are above");
+	return interrupt_exit_code();
 }
 
 /* How the schedule is drawn, and the list that measure_vm() fills as it runs. */
@@ -387,6 +419,7 @@ int cmd_run(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	run_parse(&c, argc, argv);
 	plan(&c, &st);
+	interrupt_install(); /* after trace_open(): a second signal reaches its handler */
 	begin(&c, &st, argc, argv);
 	/* Sweep sizes in a shuffled order, so that size is not confounded with drift. */
 	unsigned order[RUN_MAX_SIZES];
@@ -395,7 +428,7 @@ int cmd_run(int argc, char **argv)
 	st.rng = c.seed;
 	msb_shuffle(order, c.nsizes, &st.rng);
 	record_schedule(&c, &st);
-	for (unsigned i = 0; i < c.nsizes; i++)
+	for (unsigned i = 0; i < c.nsizes && !interrupt_requested(); i++)
 		execute_size(&c, &st, c.sizes[order[i]]);
 	if (c.nsizes > 1 && c.sc->scale)
 		for (int v = 0; v < NR_VARIANTS; v++)
@@ -405,11 +438,12 @@ int cmd_run(int argc, char **argv)
 	kvm_close(&st.sys);
 	if (c.o.trace)
 		trace_close(&st.trace);
-	int rc = 0;
+	int rc = mark_complete(&c, &st);
 	char err[256];
 	if (c.json && result_write(&st.res, c.json, c.force, err, sizeof(err)) < 0) {
 		fprintf(stderr, "memslot-bench run: %s\n", err);
 		rc = 1;
+		result_rescue(&st.res); /* the samples are not lost: a file named on stderr */
 	}
 	result_free(&st.res);
 	run_cli_free(&c);

@@ -21,6 +21,10 @@ struct run_cli {
 	void *sopts;            /* the scenario's own options (sc->opts_size bytes) */
 	const char *guest_mem, *host_mem, *extra_slots, *variants, *json, *numa, *list;
 	bool force, raw;
+	/* --plan [--topology SYNTHETIC|FILE.xml]: print each --numa layout's plan and exit;
+	 * --vcpu-cpus, --mem-nodes, --ioctl-cpu: explicit sets (lib/placement.h). */
+	const char *topology, *vcpu_cpus, *mem_nodes, *ioctl_cpu;
+	bool plan;
 	uint64_t sizes[RUN_MAX_SIZES];
 	unsigned nsizes;
 	bool variant_on[NR_VARIANTS];

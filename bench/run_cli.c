@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "opts.h"
+#include "result.h"
 #include "run.h"
 #include "util.h"
 #include "verdict.h"
@@ -88,9 +89,24 @@ static const struct opt control_opts[] = {
 	{ .name = "variants", .short_name = 'V', .kind = OPT_STRING, .off = RUN(variants),
 	  .metavar = "LIST", .def = "zap-all,zap-slot", .help = "zap-all (quirk on, the "
 	  "default) and/or zap-slot (KVM_X86_QUIRK_SLOT_ZAP_ALL disabled)" },
-	{ .name = "numa", .kind = OPT_STRING, .off = RUN(numa), .metavar = "SPEC",
+	{ .name = "numa", .kind = OPT_STRING, .off = RUN(numa), .metavar = "LIST",
 	  .def = "default", .help = "NUMA placement: default (unbound), local, remote (memory "
-	  "on the node farthest from the CPUs) or CPU_NODE:MEM_NODE" },
+	  "on the node farthest from the CPUs) or CPU_NODE:MEM_NODE; with --plan also "
+	  "remote-ioctl, spread, interleave, and a comma-separated list" },
+	{ .name = "plan", .kind = OPT_FLAG, .off = RUN(plan), .help = "print the plan of each "
+	  "--numa layout (ioctl thread's CPU, each vCPU's CPU, memory nodes and policy, or why "
+	  "the machine cannot) and exit 0 without creating a VM" },
+	{ .name = "topology", .kind = OPT_STRING, .off = RUN(topology),
+	  .metavar = "SYNTHETIC|FILE.xml", .help = "with --plan: plan for this machine instead "
+	  "(an hwloc synthetic description such as \"pack:2 numa:2 core:8 pu:2\", or lstopo's "
+	  "XML)" },
+	{ .name = "vcpu-cpus", .kind = OPT_STRING, .off = RUN(vcpu_cpus), .metavar = "LIST",
+	  .help = "explicit placement (with --plan): the vCPUs' CPUs, 0-3,8" },
+	{ .name = "mem-nodes", .kind = OPT_STRING, .off = RUN(mem_nodes), .metavar = "LIST",
+	  .help = "explicit placement (with --plan): guest memory bound to these nodes" },
+	{ .name = "ioctl-cpu", .kind = OPT_STRING, .off = RUN(ioctl_cpu), .metavar = "N",
+	  .help = "explicit placement (with --plan): the ioctl thread's CPU (default: the "
+	  "first of --vcpu-cpus)" },
 	{ .name = "pin", .kind = OPT_CHOICE, .off = RUN(o.pin_mode), .def = "auto",
 	  .posval = { { "auto", 0 }, { "none", 1 } }, .help = "auto: the ioctl thread (with "
 	  "vCPU 0) and each running vCPU on a CPU of its own (hwloc), oversubscription "
@@ -132,7 +148,10 @@ static void print_help(const struct scenario *only)
 	for (size_t i = 0; i < n; i++)
 		printf("  %-7s %s\n", all[i]->name, all[i]->help);
 	printf("Exit status: 0 measured (a variant the kernel lacks is reported unsupported),\n"
-	       "1 failed, 2 bad usage, 77 skipped (this machine cannot make the --numa layout).\n"
+	       "1 failed, 2 bad input, 77 this machine cannot run it (no usable /dev/kvm, a\n"
+	       "--numa layout it cannot make), 130/143 interrupted by SIGINT/SIGTERM (the\n"
+	       "samples so far are written, marked \"complete\": false; a second signal ends\n"
+	       "it at once).\n"
 	       "\nguest options (written to the result's params):\n");
 	opts_print_help(stdout, guest_opts, ARRAY_SIZE(guest_opts));
 	printf("\nrun options:\n");
@@ -407,18 +426,23 @@ static void parse_precision(struct run_cli *c)
 /* Fail now, not after minutes of measuring. */
 static void check_result_path(const struct run_cli *c)
 {
-	if (!c->json || !strcmp(c->json, "-"))
-		return;
-	if (!c->force && access(c->json, F_OK) == 0)
-		msb_usage_error(CMD, "%s exists (use --force to overwrite)", c->json);
-	char *dir = msb_strdup(c->json), *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	bool ok = access(slash ? dir : ".", W_OK) == 0;
-	free(dir);
-	if (!ok)
-		msb_usage_error(CMD, "cannot write the result file %s: its directory is missing "
-				"or not writable", c->json);
+	char err[512];
+	if (c->json && result_check_path(c->json, c->force, err, sizeof(err)) < 0)
+		msb_usage_error(CMD, "--json: %s", err); /* a directory, exists, unwritable */
+}
+
+/* --numa, --plan, --topology and the explicit sets, on the planner: before any VM. */
+static void check_placement(const struct run_cli *c)
+{
+	char err[256];
+	const struct placement_cli pc = { .numa = c->numa, .topology = c->topology,
+		.sets = { c->vcpu_cpus, c->mem_nodes, c->ioctl_cpu }, .nvcpus = (unsigned)c->o.vcpus,
+		.plan = c->plan };
+	int r = placement_cli(&pc, stdout, err, sizeof(err));
+	if (r == PLACEMENT_BAD)
+		msb_usage_error(CMD, "%s", err);
+	if (c->plan)
+		exit(r == 0 ? 0 : 77);
 }
 
 void run_parse(struct run_cli *c, int argc, char **argv)
@@ -430,6 +454,9 @@ void run_parse(struct run_cli *c, int argc, char **argv)
 	if (!c->max_slots)
 		run_check_combination(c);
 	check_result_path(c);
+	if (c->list) /* after the scenario: the first pass stopped before --list */
+		print_list(c->list);
+	check_placement(c);
 }
 
 static void add_param(json_object *p, const struct opt *o, const void *base)

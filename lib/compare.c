@@ -132,8 +132,15 @@ static size_t approx_rank(const double *x, size_t n, const double *y, size_t m, 
 	return (size_t)c;
 }
 
-int hl_shift_ci(const double *x, size_t n, const double *y, size_t m, double level,
-		struct shift_ci *out)
+/* The rank k of the interval [d(k), d(pairs + 1 - k)] over the sorted differences, for a
+ * level; sets out's exact, conf, ok (and ties). */
+typedef size_t (*hl_rank_fn)(const double *x, size_t n, const double *y, size_t m,
+			     double level, struct shift_ci *out);
+
+/* Hodges-Lehmann: the median of the n*m differences y[j] - x[i] as the shift, the
+ * interval between the sorted differences at the rank from rank(). */
+static int hl_interval(const double *x, size_t n, const double *y, size_t m, double level,
+		       hl_rank_fn rank, struct shift_ci *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!n || !m || n > MW_MAX_PAIRS / m)
@@ -147,15 +154,27 @@ int hl_shift_ci(const double *x, size_t n, const double *y, size_t m, double lev
 			d[k++] = y[j] - x[i];
 	qsort(d, pairs, sizeof(double), cmp_double);
 	out->shift = pairs % 2 ? d[pairs / 2] : (d[pairs / 2 - 1] + d[pairs / 2]) / 2;
-
-	double alpha = 1 - level;
-
-	out->exact = n < MW_EXACT_MAX && m < MW_EXACT_MAX && tie_sum(x, n, y, m) == 0;
-	k = out->exact ? exact_rank(n, m, alpha, out) : approx_rank(x, n, y, m, alpha, out);
+	k = rank(x, n, y, m, level, out);
 	out->lo = d[k - 1];
 	out->hi = d[pairs - k];
 	free(d);
 	return 0;
+}
+
+/* hl_shift_ci's rank: exact without ties on small samples, else the normal approximation. */
+static size_t rank_at_level(const double *x, size_t n, const double *y, size_t m, double level,
+			    struct shift_ci *out)
+{
+	double alpha = 1 - level;
+
+	out->exact = n < MW_EXACT_MAX && m < MW_EXACT_MAX && tie_sum(x, n, y, m) == 0;
+	return out->exact ? exact_rank(n, m, alpha, out) : approx_rank(x, n, y, m, alpha, out);
+}
+
+int hl_shift_ci(const double *x, size_t n, const double *y, size_t m, double level,
+		struct shift_ci *out)
+{
+	return hl_interval(x, n, y, m, level, rank_at_level, out);
 }
 
 int metric_compare(const double *x, size_t n, const double *y, size_t m, double level,
@@ -254,32 +273,24 @@ static size_t approx_rank_min(const double *x, size_t n, const double *y, size_t
 	return (size_t)k;
 }
 
-int hl_shift_ci_min(const double *x, size_t n, const double *y, size_t m, double min_level,
-		    struct shift_ci *out)
+/* hl_shift_ci_min's rank: the narrowest interval reaching min_level, exact on small
+ * samples (ties or not), else the normal approximation. */
+static size_t rank_min_level(const double *x, size_t n, const double *y, size_t m,
+			     double min_level, struct shift_ci *out)
 {
-	memset(out, 0, sizeof(*out));
-	if (!n || !m || n > MW_MAX_PAIRS / m)
-		return -1;
-
-	size_t pairs = n * m, k = 0;
-	double *d = msb_calloc(pairs, sizeof(double));
-
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < m; j++)
-			d[k++] = y[j] - x[i];
-	qsort(d, pairs, sizeof(double), cmp_double);
-	out->shift = pairs % 2 ? d[pairs / 2] : (d[pairs / 2 - 1] + d[pairs / 2]) / 2;
 	out->ties = tie_sum(x, n, y, m) != 0;
 
 	bool small = n < MW_EXACT_MAX && m < MW_EXACT_MAX;
 
 	out->exact = small && !out->ties;
-	k = small ? exact_rank_min(n, m, min_level, out)
-		  : approx_rank_min(x, n, y, m, min_level, out);
-	out->lo = d[k - 1];
-	out->hi = d[pairs - k];
-	free(d);
-	return 0;
+	return small ? exact_rank_min(n, m, min_level, out)
+		     : approx_rank_min(x, n, y, m, min_level, out);
+}
+
+int hl_shift_ci_min(const double *x, size_t n, const double *y, size_t m, double min_level,
+		    struct shift_ci *out)
+{
+	return hl_interval(x, n, y, m, min_level, rank_min_level, out);
 }
 
 double hl_p_above(const double *x, size_t n, const double *y, size_t m, double c)

@@ -6,7 +6,6 @@
 #include "util.h"
 
 #include <cpuid.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +15,6 @@
 static void copy(char *dst, size_t len, const char *src)
 {
 	snprintf(dst, len, "%s", src ? src : "");
-}
-
-/* snprintf that may truncate on purpose: details are one bounded human line */
-__attribute__((format(printf, 3, 4)))
-static void fmt(char *dst, size_t len, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(dst, len, f, ap);
-	va_end(ap);
 }
 
 static bool exists(const char *path)
@@ -155,16 +143,16 @@ static void classify(struct host_env *h)
 		if (h->lab_nodes > 1)
 			snprintf(nodes, sizeof(nodes), ", %u NUMA nodes", h->lab_nodes);
 		copy(h->kind, sizeof(h->kind), "lab");
-		fmt(h->kind_detail, sizeof(h->kind_detail),
-		    "QEMU %s %s lab (emulated %s%s), guest kernel %s",
-		    h->lab_qemu[0] ? h->lab_qemu : "(version unknown)",
-		    kvm ? "nested KVM" : "TCG",
-		    h->lab_cpu[0] ? h->lab_cpu : "CPU unknown", nodes, h->release);
+		msb_snprintf(h->kind_detail, sizeof(h->kind_detail),
+			     "QEMU %s %s lab (emulated %s%s), guest kernel %s",
+			     h->lab_qemu[0] ? h->lab_qemu : "(version unknown)",
+			     kvm ? "nested KVM" : "TCG",
+			     h->lab_cpu[0] ? h->lab_cpu : "CPU unknown", nodes, h->release);
 	} else if (pvm && exists("/dev/kvm")) {
 		copy(h->kind, sizeof(h->kind), "pvm-host");
-		fmt(h->kind_detail, sizeof(h->kind_detail),
-		    "KVM through kvm_pvm (PVM, shadow paging)%s%s",
-		    hv ? ", running under hypervisor " : "", hv ? hv : "");
+		msb_snprintf(h->kind_detail, sizeof(h->kind_detail),
+			     "KVM through kvm_pvm (PVM, shadow paging)%s%s",
+			     hv ? ", running under hypervisor " : "", hv ? hv : "");
 	} else if (pvm) {
 		copy(h->kind, sizeof(h->kind), "pvm-guest");
 		copy(h->kind_detail, sizeof(h->kind_detail),
@@ -172,7 +160,7 @@ static void classify(struct host_env *h)
 		     "no /dev/kvm; KVM runs only in the lab here");
 	} else if (hv) {
 		copy(h->kind, sizeof(h->kind), "nested");
-		fmt(h->kind_detail, sizeof(h->kind_detail), "running under hypervisor %s", hv);
+		msb_snprintf(h->kind_detail, sizeof(h->kind_detail), "running under hypervisor %s", hv);
 	} else {
 		copy(h->kind, sizeof(h->kind), "bare-metal");
 		copy(h->kind_detail, sizeof(h->kind_detail), "no hypervisor detected (CPUID)");
@@ -231,13 +219,13 @@ static void why_missing(struct kvm_env *k)
 		     "no /dev/kvm: kvm_pvm is loaded but this kernel is itself a PVM guest, so KVM "
 		     "cannot bind; run KVM tests in the lab (scripts/lab.sh)");
 	else if (k->module[0])
-		fmt(k->why_missing, sizeof(k->why_missing),
-		    "no /dev/kvm: %s is loaded but the device node is missing "
-		    "(udev? mknod /dev/kvm c 10 232)", k->module);
+		msb_snprintf(k->why_missing, sizeof(k->why_missing),
+			     "no /dev/kvm: %s is loaded but the device node is missing "
+			     "(udev? mknod /dev/kvm c 10 232)", k->module);
 	else if (vendor)
-		fmt(k->why_missing, sizeof(k->why_missing),
-		    "no /dev/kvm: no KVM vendor module loaded (modprobe %s)%s", vendor,
-		    exists("/sys/module/kvm") ? "" : "; kvm.ko is not loaded either");
+		msb_snprintf(k->why_missing, sizeof(k->why_missing),
+			     "no /dev/kvm: no KVM vendor module loaded (modprobe %s)%s", vendor,
+			     exists("/sys/module/kvm") ? "" : "; kvm.ko is not loaded either");
 	else
 		copy(k->why_missing, sizeof(k->why_missing),
 		     "no /dev/kvm: no KVM module loaded and the CPU has no svm/vmx flag; "

@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,28 +58,18 @@ struct kconfig {
 	bool dynamic, rt, preemption;
 };
 
-__attribute__((format(printf, 3, 4)))
-static void setf(char *dst, size_t len, const char *f, ...)
-{
-	va_list ap;
-
-	va_start(ap, f);
-	vsnprintf(dst, len, f, ap);
-	va_end(ap);
-}
-
 /* value may be it->value itself (already in place) */
 static void set(struct hs_item *it, const char *value, const char *source)
 {
 	if (value != it->value)
-		setf(it->value, sizeof(it->value), "%s", value);
-	setf(it->source, sizeof(it->source), "%s", source);
+		msb_snprintf(it->value, sizeof(it->value), "%s", value);
+	msb_snprintf(it->source, sizeof(it->source), "%s", source);
 }
 
 static void set_unknown(struct hs_item *it, const char *tried)
 {
 	set(it, "unknown", "");
-	setf(it->source, sizeof(it->source), "unreadable: %s", tried);
+	msb_snprintf(it->source, sizeof(it->source), "unreadable: %s", tried);
 }
 
 /* root + rel ("/sys/...") as a real path */
@@ -90,7 +79,7 @@ static void full_path(const struct hs_ctx *c, const char *rel, char *buf, size_t
 
 	while (n && c->root[n - 1] == '/')
 		n--;
-	setf(buf, len, "%.*s%s", (int)n, c->root, rel);
+	msb_snprintf(buf, len, "%.*s%s", (int)n, c->root, rel);
 }
 
 static bool rd(const struct hs_ctx *c, const char *rel, char *buf, size_t len)
@@ -109,9 +98,9 @@ static void selected(const char *text, char open, char close, char *out, size_t 
 	const char *b = a ? strchr(a + 1, close) : NULL;
 
 	if (a && b)
-		setf(out, len, "%.*s", (int)(b - a - 1), a + 1);
+		msb_snprintf(out, len, "%.*s", (int)(b - a - 1), a + 1);
 	else
-		setf(out, len, "%s", text);
+		msb_snprintf(out, len, "%s", text);
 }
 
 /* The last key=value on the command line (before " -- ", which goes to init). */
@@ -128,7 +117,7 @@ static bool cmdline_param(const char *cmdline, const char *key, char *out, size_
 		if (n == 2 && !strncmp(p, "--", 2))
 			break;
 		if (n > klen && !strncmp(p, key, klen) && p[klen] == '=') {
-			setf(out, len, "%.*s", (int)(n - klen - 1), p + klen + 1);
+			msb_snprintf(out, len, "%.*s", (int)(n - klen - 1), p + klen + 1);
 			found = true;
 		}
 		p += n;
@@ -235,7 +224,7 @@ static bool preempt_debugfs(const struct hs_ctx *c, struct hs_item *it)
 		return false;
 	selected(text, '(', ')', it->value, sizeof(it->value));
 	set(it, it->value, rel);
-	setf(it->detail, sizeof(it->detail), "PREEMPT_DYNAMIC, current mode; modes: %s", text);
+	msb_snprintf(it->detail, sizeof(it->detail), "PREEMPT_DYNAMIC, current mode; modes: %s", text);
 	return true;
 }
 
@@ -246,7 +235,7 @@ static bool preempt_config(const struct hs_ctx *c, struct hs_item *it, int *pree
 	const char *rel = boot;
 	struct kconfig k;
 
-	setf(boot, sizeof(boot), "/boot/config-%s", c->release);
+	msb_snprintf(boot, sizeof(boot), "/boot/config-%s", c->release);
 	if (!c->release[0] || !kconfig_read(c, boot, false, &k)) {
 		rel = "/proc/config.gz";
 		if (!kconfig_read(c, rel, true, &k))
@@ -257,23 +246,23 @@ static bool preempt_config(const struct hs_ctx *c, struct hs_item *it, int *pree
 	*preemption = k.preemption || k.dynamic || k.rt;
 	if (k.rt) {
 		set(it, "rt", rel);
-		setf(it->detail, sizeof(it->detail), "CONFIG_PREEMPT_RT=y");
+		msb_snprintf(it->detail, sizeof(it->detail), "CONFIG_PREEMPT_RT=y");
 	} else if (k.dynamic && cmdline_param(c->cmdline, "preempt", mode, sizeof(mode))) {
 		set(it, mode, "");
-		setf(it->source, sizeof(it->source), "/proc/cmdline preempt=, %s", rel);
-		setf(it->detail, sizeof(it->detail),
-		     "PREEMPT_DYNAMIC (build default %s); /sys/kernel/debug/sched/preempt "
-		     "not readable", k.model);
+		msb_snprintf(it->source, sizeof(it->source), "/proc/cmdline preempt=, %s", rel);
+		msb_snprintf(it->detail, sizeof(it->detail),
+			     "PREEMPT_DYNAMIC (build default %s); /sys/kernel/debug/sched/preempt "
+			     "not readable", k.model);
 	} else if (k.dynamic) {
 		set(it, k.model, "");
-		setf(it->source, sizeof(it->source), "%s, /proc/cmdline%s", rel,
-		     c->have_cmdline ? "" : " (unreadable)");
-		setf(it->detail, sizeof(it->detail), "PREEMPT_DYNAMIC, build default (%s); "
-		     "/sys/kernel/debug/sched/preempt not readable", c->have_cmdline ?
-		     "no preempt= on the command line" : "the command line could override it");
+		msb_snprintf(it->source, sizeof(it->source), "%s, /proc/cmdline%s", rel,
+			     c->have_cmdline ? "" : " (unreadable)");
+		msb_snprintf(it->detail, sizeof(it->detail), "PREEMPT_DYNAMIC, build default (%s); "
+			     "/sys/kernel/debug/sched/preempt not readable", c->have_cmdline ?
+			     "no preempt= on the command line" : "the command line could override it");
 	} else {
 		set(it, k.model, rel);
-		setf(it->detail, sizeof(it->detail), "static preemption model");
+		msb_snprintf(it->detail, sizeof(it->detail), "static preemption model");
 	}
 	return true;
 }
@@ -301,15 +290,15 @@ static bool preempt_uname(const struct hs_ctx *c, struct hs_item *it, int *preem
 	*preemption = dyn || rt || lazy || full;
 	if (dyn && cmdline_param(c->cmdline, "preempt", mode, sizeof(mode))) {
 		set(it, mode, "/proc/cmdline preempt=, /proc/sys/kernel/version (uname -v)");
-		setf(it->detail, sizeof(it->detail), "PREEMPT_DYNAMIC; no kernel config or debugfs");
+		msb_snprintf(it->detail, sizeof(it->detail), "PREEMPT_DYNAMIC; no kernel config or debugfs");
 	} else if (dyn) {
 		set_unknown(it, "/sys/kernel/debug/sched/preempt, /boot/config-<release>, "
 			    "/proc/config.gz; uname -v says PREEMPT_DYNAMIC, no preempt= given");
-		setf(it->detail, sizeof(it->detail), "PREEMPT_DYNAMIC, mode not readable");
+		msb_snprintf(it->detail, sizeof(it->detail), "PREEMPT_DYNAMIC, mode not readable");
 	} else {
 		set(it, rt ? "rt" : lazy ? "lazy" : full ? "full" : "none-or-voluntary", rel);
-		setf(it->detail, sizeof(it->detail), "from the kernel's build string: %s",
-		     c->version);
+		msb_snprintf(it->detail, sizeof(it->detail), "from the kernel's build string: %s",
+			     c->version);
 	}
 	return true;
 }
@@ -330,9 +319,9 @@ static void needbreak(const struct hs_ctx *c, const struct hs_item *pre, int pre
 		return;
 	}
 	set(it, (v >= 6010 ? preemptible : preemption > 0) ? "yes" : "no", "");
-	setf(it->source, sizeof(it->source), "derived: preempt=%s, kernel %s", m, c->release);
-	setf(it->detail, sizeof(it->detail), "%s",
-	     v >= 6010 ? "kernel >= 6.10: yields only when the model is preemptible" :
+	msb_snprintf(it->source, sizeof(it->source), "derived: preempt=%s, kernel %s", m, c->release);
+	msb_snprintf(it->detail, sizeof(it->detail), "%s",
+		     v >= 6010 ? "kernel >= 6.10: yields only when the model is preemptible" :
 			 "kernel < 6.10: yields when built with CONFIG_PREEMPTION");
 }
 
@@ -376,8 +365,8 @@ static void probe_files(const struct hs_ctx *c, struct host_state *s)
 		if (files[i].marked)
 			selected(text, '[', ']', it->value, sizeof(it->value));
 		else
-			setf(it->value, sizeof(it->value), "%s", text);
-		setf(it->source, sizeof(it->source), "%s", files[i].rel);
+			msb_snprintf(it->value, sizeof(it->value), "%s", text);
+		msb_snprintf(it->source, sizeof(it->source), "%s", files[i].rel);
 	}
 }
 
@@ -402,7 +391,7 @@ static void probe_vulns(const struct hs_ctx *c, struct host_state *s)
 		const char *name = ents[i]->d_name;
 		char file[300], text[160];
 
-		setf(file, sizeof(file), "%s/%s", rel, name);
+		msb_snprintf(file, sizeof(file), "%s/%s", rel, name);
 		if (name[0] != '.' && rd(c, file, text, sizeof(text))) {
 			bool v = !strncmp(text, "Vulnerable", 10);
 
@@ -410,11 +399,11 @@ static void probe_vulns(const struct hs_ctx *c, struct host_state *s)
 			na += !strcmp(text, "Not affected");
 			bad += v;
 			if (v)
-				setf(vuln + strlen(vuln), sizeof(vuln) - strlen(vuln), "%s%s",
-				     bad > 1 ? " " : "", name);
+				msb_snprintf(vuln + strlen(vuln), sizeof(vuln) - strlen(vuln), "%s%s",
+					     bad > 1 ? " " : "", name);
 			if (s->nvulns < HS_MAX_VULNS) {
-				setf(s->vuln_name[s->nvulns], sizeof(s->vuln_name[0]), "%s", name);
-				setf(s->vuln_text[s->nvulns++], sizeof(s->vuln_text[0]), "%s", text);
+				msb_snprintf(s->vuln_name[s->nvulns], sizeof(s->vuln_name[0]), "%s", name);
+				msb_snprintf(s->vuln_text[s->nvulns++], sizeof(s->vuln_text[0]), "%s", text);
 			}
 		}
 		free(ents[i]);
@@ -426,12 +415,12 @@ static void probe_vulns(const struct hs_ctx *c, struct host_state *s)
 		set_unknown(it, rel);
 		return;
 	}
-	setf(it->value, sizeof(it->value), "vulnerable %u%s%s%s, mitigated %u, not affected %u",
-	     bad, bad ? " (" : "", vuln, bad ? ")" : "", mit, na);
+	msb_snprintf(it->value, sizeof(it->value), "vulnerable %u%s%s%s, mitigated %u, not affected %u",
+		     bad, bad ? " (" : "", vuln, bad ? ")" : "", mit, na);
 	if (other)
-		setf(it->value + strlen(it->value), sizeof(it->value) - strlen(it->value),
-		     ", other %u", other);
-	setf(it->source, sizeof(it->source), "%s/* (%u files)", rel, s->nvulns);
+		msb_snprintf(it->value + strlen(it->value), sizeof(it->value) - strlen(it->value),
+			     ", other %u", other);
+	msb_snprintf(it->source, sizeof(it->source), "%s/* (%u files)", rel, s->nvulns);
 }
 
 static void probe_cmdline(const struct hs_ctx *c, struct host_state *s)
@@ -459,7 +448,7 @@ static void tally_add(struct tally *t, const char *gov)
 	for (i = 0; i < t->n && strcmp(t->name[i], gov); i++)
 		;
 	if (i == t->n && t->n < ARRAY_SIZE(t->name))
-		setf(t->name[t->n++], sizeof(t->name[0]), "%s", gov);
+		msb_snprintf(t->name[t->n++], sizeof(t->name[0]), "%s", gov);
 	if (i < t->n)
 		t->count[i]++;
 }
@@ -484,8 +473,8 @@ static void probe_governor(const struct hs_ctx *c, struct host_state *s)
 			char file[300], gov[32];
 
 			t.cpus++;
-			setf(file, sizeof(file), "/sys/devices/system/cpu/cpu%u/cpufreq/"
-			     "scaling_governor", cpu);
+			msb_snprintf(file, sizeof(file), "/sys/devices/system/cpu/cpu%u/cpufreq/"
+				     "scaling_governor", cpu);
 			if (rd(c, file, gov, sizeof(gov)) && gov[0])
 				tally_add(&t, gov);
 			else
@@ -501,15 +490,15 @@ static void probe_governor(const struct hs_ctx *c, struct host_state *s)
 	}
 	it->value[0] = '\0';
 	if (t.n == 1 && !t.without)
-		setf(it->value, sizeof(it->value), "%s", t.name[0]);
+		msb_snprintf(it->value, sizeof(it->value), "%s", t.name[0]);
 	else
 		for (unsigned i = 0; i < t.n; i++)
-			setf(it->value + strlen(it->value), sizeof(it->value) - strlen(it->value),
-			     "%s%s x%u", i ? ", " : "", t.name[i], t.count[i]);
+			msb_snprintf(it->value + strlen(it->value), sizeof(it->value) - strlen(it->value),
+				     "%s%s x%u", i ? ", " : "", t.name[i], t.count[i]);
 	if (t.without)
-		setf(it->value + strlen(it->value), sizeof(it->value) - strlen(it->value),
-		     ", no cpufreq x%u", t.without);
-	setf(it->source, sizeof(it->source), "%s (%u CPUs)", rel, t.cpus);
+		msb_snprintf(it->value + strlen(it->value), sizeof(it->value) - strlen(it->value),
+			     ", no cpufreq x%u", t.without);
+	msb_snprintf(it->source, sizeof(it->source), "%s (%u CPUs)", rel, t.cpus);
 }
 
 /* Whatever the lab recorded (lab_env_json's tcg_thread, from scripts/lab.sh). */
@@ -528,8 +517,8 @@ static void probe_tcg(const struct host_env *h, struct host_state *s)
 	}
 	if (strcmp(h->lab_accel, "tcg")) {
 		set(it, "n/a", "");
-		setf(it->source, sizeof(it->source), "lab accel %s (MSB_LAB_ACCEL)",
-		     h->lab_accel[0] ? h->lab_accel : "unknown");
+		msb_snprintf(it->source, sizeof(it->source), "lab accel %s (MSB_LAB_ACCEL)",
+			     h->lab_accel[0] ? h->lab_accel : "unknown");
 		return;
 	}
 	lab = lab_env_json(h);

@@ -33,6 +33,7 @@ struct kvm_vcpu {
 
 /* -errno if /dev/kvm cannot be opened (ENOENT: missing, EACCES: permissions). */
 int __kvm_open(struct kvm_sys *sys);
+/* The same, or one line on stderr and exit 77 (this machine cannot run it). */
 void kvm_open(struct kvm_sys *sys);
 void kvm_close(struct kvm_sys *sys);
 

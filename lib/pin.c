@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "topo.h"
 #include "util.h"
 
 double pin_read_quota(const char *cpu_max_path)
@@ -40,6 +41,26 @@ static double own_quota(const char *cgroup_root)
 	return q;
 }
 
+/* The usable CPUs in the order lib/numaplan gives them (topo_order_cpus: a PU of each
+ * core before the SMT siblings), so a run's threads land where --plan says. Ascending
+ * OS order where hwloc cannot load the topology. */
+static void order_like_planner(struct pin_plan *p)
+{
+	hwloc_topology_t t;
+	int ordered[PIN_MAX_CPUS];
+
+	if (topo_load(NULL, &t, NULL, 0) < 0)
+		return;
+	hwloc_bitmap_t set = hwloc_bitmap_alloc();
+	for (unsigned i = 0; i < p->usable; i++)
+		hwloc_bitmap_set(set, (unsigned)p->cpus[i]);
+	unsigned n = topo_order_cpus(t, set, ordered, PIN_MAX_CPUS);
+	if (n == p->usable)
+		memcpy(p->cpus, ordered, n * sizeof(*ordered));
+	hwloc_bitmap_free(set);
+	hwloc_topology_destroy(t);
+}
+
 int pin_plan(struct pin_plan *p, bool on, unsigned threads, const char *cgroup_root,
 	     char *err, size_t errlen)
 {
@@ -52,6 +73,7 @@ int pin_plan(struct pin_plan *p, bool on, unsigned threads, const char *cgroup_r
 	for (int c = 0; c < CPU_SETSIZE && p->usable < PIN_MAX_CPUS; c++)
 		if (CPU_ISSET(c, &set))
 			p->cpus[p->usable++] = c;
+	order_like_planner(p);
 	p->quota = own_quota(cgroup_root);
 	p->oversubscribed = threads > p->usable || (p->quota > 0 && threads > p->quota);
 	return 0;

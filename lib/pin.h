@@ -14,7 +14,7 @@
 struct pin_plan {
 	bool on;                   /* --pin auto; false: threads float (--pin none) */
 	unsigned usable;           /* CPUs in this process's affinity mask */
-	int cpus[PIN_MAX_CPUS];    /* their OS indexes, ascending */
+	int cpus[PIN_MAX_CPUS];    /* their OS indexes, cores before SMT siblings */
 	double quota;              /* cgroup cpu.max in CPUs, 0 = no quota */
 	unsigned threads;          /* threads that run at once: ioctl + running vCPUs */
 	bool oversubscribed;       /* threads > usable CPUs or > quota */

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* NUMA placement: the plan from hwloc's view of the nodes and libnuma's distances, CPU
- * binding through hwloc, memory policy through mbind, the check through move_pages. */
+/* NUMA placement: the plan from lib/numaplan on this machine's hwloc topology (hwloc's
+ * distances), CPU binding through hwloc, memory policy through mbind, the check through
+ * move_pages. */
 #include "placement.h"
+#include "numaplan.h"
+#include "topo.h"
 #include "util.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,160 +16,136 @@
 #include <numa.h>
 #include <numaif.h>
 
-/* A node can run the vCPUs if it has CPUs, hold the guest if it has memory. */
-struct node_info {
-	int os_index;
-	bool cpus, mem;
-};
-
 static int load_topology(hwloc_topology_t *t, char *err, size_t errlen)
 {
-	if (hwloc_topology_init(t) < 0)
-		return msb_fail(err, errlen, "hwloc_topology_init failed");
-	if (hwloc_topology_load(*t) < 0) {
-		hwloc_topology_destroy(*t);
-		return msb_fail(err, errlen, "hwloc_topology_load failed");
-	}
-	return 0;
+	return topo_load(NULL, t, err, errlen);
 }
 
-static unsigned list_nodes(hwloc_topology_t t, struct node_info *out, unsigned max)
+/* The layouts a run places today: one CPU node, memory bound to one node. */
+static bool runs_today(const struct nplan *np)
 {
-	unsigned n = 0;
-	hwloc_obj_t o = NULL;
-
-	while (n < max && (o = hwloc_get_next_obj_by_type(t, HWLOC_OBJ_NUMANODE, o))) {
-		out[n].os_index = (int)o->os_index;
-		out[n].cpus = o->cpuset && !hwloc_bitmap_iszero(o->cpuset);
-		out[n].mem = o->attr && o->attr->numanode.local_memory > 0;
-		n++;
-	}
-	return n;
-}
-
-static const struct node_info *find_node(const struct node_info *nodes, unsigned n, int os)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (nodes[i].os_index == os)
-			return &nodes[i];
-	return NULL;
-}
-
-static int parse_nodes(const char *spec, int *cpu, int *mem)
-{
-	char *end;
-	long c = strtol(spec, &end, 10);
-
-	if (end == spec || *end != ':' || c < 0 || c > 4095)
-		return -1;
-	const char *m = end + 1;
-	long v = strtol(m, &end, 10);
-	if (end == m || *end || v < 0 || v > 4095)
-		return -1;
-	*cpu = (int)c;
-	*mem = (int)v;
-	return 0;
-}
-
-/* The node farthest from cpu (libnuma's distance table), the first of equals. */
-static int farthest_from(const struct node_info *nodes, unsigned n, int cpu)
-{
-	int best = -1, best_d = -1;
-
-	for (unsigned i = 0; i < n; i++) {
-		int d = nodes[i].os_index == cpu || !nodes[i].mem ? -1 :
-			numa_distance(cpu, nodes[i].os_index);
-		if (d > best_d) {
-			best = nodes[i].os_index;
-			best_d = d;
-		}
-	}
-	return best;
-}
-
-static void cpus_of(hwloc_topology_t t, int node, char *buf, size_t len)
-{
-	hwloc_obj_t o = hwloc_get_numanode_obj_by_os_index(t, (unsigned)node);
-
-	buf[0] = '\0';
-	if (o && o->cpuset)
-		hwloc_bitmap_list_snprintf(buf, len, o->cpuset);
-}
-
-/* A one-line reason in err, and the caller's code. */
-static __attribute__((format(printf, 4, 5))) int failed(int code, char *err, size_t errlen,
-							const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-#define BAD_SPEC "--numa '%s': not default, local, remote or CPU_NODE:MEM_NODE"
-
-static int plan_nodes(const char *spec, hwloc_topology_t t, struct placement *p, char *err,
-		      size_t errlen)
-{
-	struct node_info nodes[256];
-	unsigned n = list_nodes(t, nodes, 256);
-	const struct node_info *first = NULL;
-
-	for (unsigned i = 0; i < n && !first; i++)
-		if (nodes[i].cpus && nodes[i].mem)
-			first = &nodes[i];
-	if (!strcmp(spec, "local") || !strcmp(spec, "remote")) {
-		if (!first)
-			return failed(PLACEMENT_CANNOT, err, errlen,
-				      "--numa %s: no NUMA node has both CPUs and memory", spec);
-		p->cpu_node = p->mem_node = first->os_index;
-		if (!strcmp(spec, "remote")) {
-			p->mem_node = farthest_from(nodes, n, first->os_index);
-			if (p->mem_node < 0)
-				return failed(PLACEMENT_CANNOT, err, errlen, "--numa remote needs a "
-					      "second NUMA node with memory; this host has %u", n);
-		}
-	} else if (parse_nodes(spec, &p->cpu_node, &p->mem_node) == 0) {
-		const struct node_info *c = find_node(nodes, n, p->cpu_node),
-				       *m = find_node(nodes, n, p->mem_node);
-		if (!c || !c->cpus)
-			return failed(PLACEMENT_BAD, err, errlen, "--numa %s: node %d %s", spec,
-				      p->cpu_node, c ? "has no CPUs" : "does not exist on this host");
-		if (!m || !m->mem)
-			return failed(PLACEMENT_BAD, err, errlen, "--numa %s: node %d %s", spec,
-				      p->mem_node, m ? "has no memory" : "does not exist on this host");
-	} else {
-		return failed(PLACEMENT_BAD, err, errlen, BAD_SPEC, spec);
-	}
-	p->bound = true;
-	p->distance = numa_distance(p->cpu_node, p->mem_node);
-	cpus_of(t, p->cpu_node, p->cpus, sizeof(p->cpus));
-	return PLACEMENT_OK;
+	return !np->bound || (np->policy == NPLAN_MEM_BIND && np->nmem == 1 &&
+			      np->cpu_node >= 0 && !strchr(np->layout, ','));
 }
 
 int placement_plan(const char *spec, struct placement *p, char *err, size_t errlen)
 {
+	struct nplan np;
+	hwloc_topology_t t;
+
 	memset(p, 0, sizeof(*p));
-	if (strlen(spec) >= sizeof(p->spec))
-		return failed(PLACEMENT_BAD, err, errlen, BAD_SPEC, spec);
+	if (strlen(spec) >= sizeof(p->spec) || strchr(spec, ','))
+		return msb_fail_code(PLACEMENT_BAD, err, errlen, "--numa '%s': one layout per run (%s); "
+				     "--plan shows several", spec, NPLAN_LAYOUTS);
 	snprintf(p->spec, sizeof(p->spec), "%s", spec);
 	if (!strcmp(spec, "default"))
 		return PLACEMENT_OK;
-	int c, m;
-	if (strcmp(spec, "local") && strcmp(spec, "remote") && parse_nodes(spec, &c, &m) < 0)
-		return failed(PLACEMENT_BAD, err, errlen, BAD_SPEC, spec);
-	if (numa_available() < 0)
-		return failed(PLACEMENT_CANNOT, err, errlen, "--numa %s: this kernel has no NUMA "
-			      "support (numa_available() failed)", spec);
-	hwloc_topology_t t;
 	if (load_topology(&t, err, errlen) < 0)
 		return PLACEMENT_CANNOT;
-	int r = plan_nodes(spec, t, p, err, errlen);
+	/* the planner on this machine's topology; distances from hwloc (sysfs) */
+	int r = nplan_make(t, spec, NULL, 1, &np, err, errlen);
 	hwloc_topology_destroy(t);
+	if (r == NPLAN_BAD)
+		return PLACEMENT_BAD;
+	if (r == NPLAN_CANNOT)
+		return PLACEMENT_CANNOT;
+	if (!runs_today(&np))
+		return msb_fail_code(PLACEMENT_BAD, err, errlen, "--numa %s: planned (see --plan) but not "
+				     "run yet: a run places default, local, remote and CPU_NODE:MEM_NODE",
+				     spec);
+	if (numa_available() < 0)
+		return msb_fail_code(PLACEMENT_CANNOT, err, errlen, "--numa %s: this kernel has no NUMA "
+				     "support (numa_available() failed)", spec);
+	p->bound = true;
+	p->cpu_node = np.cpu_node;
+	p->mem_node = np.mem_node[0];
+	p->distance = np.distance;
+	/* the whole node's CPUs: the process binding, which lib/pin then divides */
+	snprintf(p->cpus, sizeof(p->cpus), "%.127s", np.vcpu_set);
+	return PLACEMENT_OK;
+}
+
+/* Each layout of the comma-separated list: printed (plan) or checked on t. */
+static int plan_each(hwloc_topology_t t, const struct placement_cli *pc, FILE *f, char *err,
+		     size_t errlen)
+{
+	char *list = msb_strdup(pc->numa), *save = NULL, why[256];
+	struct nplan *np = msb_calloc(1, sizeof(*np));
+	int r = 0, n = 0;
+
+	for (char *l = strtok_r(list, ",", &save); l && !r; l = strtok_r(NULL, ",", &save)) {
+		n++;
+		int k = nplan_make(t, l, NULL, pc->nvcpus, np, why, sizeof(why));
+		if (k == NPLAN_BAD)
+			r = msb_fail_code(PLACEMENT_BAD, err, errlen, "%s", why);
+		else if (k == NPLAN_CANNOT && f)
+			fprintf(f, "layout %s: cannot: %s\n", l, why);
+		else if (f)
+			nplan_print(f, np);
+	}
+	if (!r && !n)
+		r = msb_fail_code(PLACEMENT_BAD, err, errlen, "--numa '%s': no layout (%s)", pc->numa,
+				  NPLAN_LAYOUTS);
+	free(np);
+	free(list);
 	return r;
+}
+
+static void print_header(FILE *f, hwloc_topology_t t, const struct placement_cli *pc)
+{
+	bool measured = false;
+	hwloc_obj_t a = hwloc_get_obj_by_type(t, HWLOC_OBJ_NUMANODE, 0),
+		    b = hwloc_get_obj_by_type(t, HWLOC_OBJ_NUMANODE, 1);
+
+	topo_distance(t, a->os_index, (b ? b : a)->os_index, &measured);
+	fprintf(f, "# plan on %s: %d package(s), %d NUMA node(s), %d cores, %d CPUs; "
+		"distances %s\n", pc->topology ? pc->topology : "this machine",
+		hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PACKAGE),
+		hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_NUMANODE),
+		hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_CORE),
+		hwloc_get_nbobjs_by_type(t, HWLOC_OBJ_PU),
+		measured ? "from hwloc's NUMA latency matrix" : "derived from the tree (no matrix)");
+	fprintf(f, "# %u vCPU(s); vCPU 0 runs in the ioctl thread; no VM is created\n",
+		pc->nvcpus);
+}
+
+int placement_cli(const struct placement_cli *pc, FILE *f, char *err, size_t errlen)
+{
+	hwloc_topology_t t;
+	bool sets = nplan_sets_given(&pc->sets);
+	int r;
+
+	if (pc->topology && !pc->plan)
+		return msb_fail_code(PLACEMENT_BAD, err, errlen, "--topology %s: only with --plan (a run "
+				     "measures this machine)", pc->topology);
+	if (sets && strcmp(pc->numa, "default"))
+		return msb_fail_code(PLACEMENT_BAD, err, errlen, "--%s: explicit sets set the layout "
+				     "themselves: not with --numa %s", pc->sets.vcpu_cpus ? "vcpu-cpus" :
+				     pc->sets.mem_nodes ? "mem-nodes" : "ioctl-cpu", pc->numa);
+	if (topo_load(pc->topology, &t, err, errlen) < 0) {
+		if (pc->topology) {
+			char why[256];
+			snprintf(why, sizeof(why), "%s", err);
+			return msb_fail_code(PLACEMENT_BAD, err, errlen, "--topology: %s", why);
+		}
+		return pc->plan ? PLACEMENT_CANNOT : 0; /* a run says so when it places */
+	}
+	if (pc->plan && f)
+		print_header(f, t, pc);
+	if (sets) {
+		struct nplan *np = msb_calloc(1, sizeof(*np));
+		r = nplan_make(t, NULL, &pc->sets, pc->nvcpus, np, err, errlen);
+		if (r == NPLAN_OK && pc->plan && f)
+			nplan_print(f, np);
+		if (r == NPLAN_OK && !pc->plan)
+			r = msb_fail_code(PLACEMENT_BAD, err, errlen, "--vcpu-cpus, --mem-nodes, --ioctl-cpu: "
+					  "planned (see --plan) but not run yet");
+		free(np);
+	} else {
+		r = plan_each(t, pc, pc->plan ? f : NULL, err, errlen);
+	}
+	hwloc_topology_destroy(t);
+	return r < 0 ? PLACEMENT_BAD : 0;
 }
 
 int placement_bind_cpus(const struct placement *p, char *err, size_t errlen)

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -271,6 +272,50 @@ static void fsync_parent(const char *path)
 	free(dir);
 }
 
+/* The temporary file result_write() has open, for result_abandon_tmp() in a signal
+ * handler: the name is complete before tmp_live is set. */
+static char tmp_live_path[4096];
+static volatile sig_atomic_t tmp_live;
+
+void result_abandon_tmp(void)
+{
+	if (tmp_live)
+		unlink(tmp_live_path);
+}
+
+int result_check_path(const char *path, bool force, char *err, size_t errlen)
+{
+	struct stat st;
+	size_t n = strlen(path);
+	char *probe = NULL;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	if (!n)
+		return msb_fail(err, errlen, "the result file name is empty");
+	if (path[n - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+		return msb_fail(err, errlen, "%s names a directory, not a result file", path);
+	if (!force && lstat(path, &st) == 0)
+		return msb_fail(err, errlen, "%s exists (use --force to overwrite)", path);
+	/* A probe beside it: a missing directory, one that is not a directory, not
+	 * writable or on a read-only file system, even for root. */
+	if (asprintf(&probe, "%s.probe.%ld", path, (long)getpid()) < 0)
+		msb_die("out of memory");
+	int fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int e = errno;
+	if (fd >= 0 && (write_all(fd, "\n", 1) || close(fd))) {
+		e = errno;
+		fd = -2;
+	}
+	if (fd != -1)
+		unlink(probe);
+	free(probe);
+	if (fd < 0)
+		return msb_fail(err, errlen, "cannot write the result file %s: %s", path,
+				strerror(e));
+	return 0;
+}
+
 int result_write(struct result_file *r, const char *path, bool force, char *err, size_t errlen)
 {
 	const char *text;
@@ -298,8 +343,12 @@ int result_write(struct result_file *r, const char *path, bool force, char *err,
 	/* Same directory as the target, so the rename never crosses file systems. */
 	if (asprintf(&tmp, "%s.tmp.%ld", path, (long)getpid()) < 0)
 		msb_die("out of memory");
+	/* Live before it exists: a handler's unlink of a name not yet there is harmless. */
+	snprintf(tmp_live_path, sizeof(tmp_live_path), "%s", tmp);
+	tmp_live = strlen(tmp) < sizeof(tmp_live_path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
+		tmp_live = 0;
 		msb_fail(err, errlen, "%s: cannot create %s: %s", path, tmp, strerror(errno));
 		free(tmp);
 		return -1;
@@ -330,6 +379,7 @@ int result_write(struct result_file *r, const char *path, bool force, char *err,
 			     strerror(e));
 		goto out_unlink;
 	}
+	tmp_live = 0;
 	fsync_parent(path);
 	free(tmp);
 	return 0;
@@ -338,8 +388,24 @@ out_unlink:
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	tmp_live = 0;
 	free(tmp);
 	return -1;
+}
+
+int result_rescue(struct result_file *r)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096], err[512];
+
+	snprintf(path, sizeof(path), "%s/memslot-bench-rescue.%ld.json",
+		 dir && *dir ? dir : "/tmp", (long)getpid());
+	if (result_write(r, path, false, err, sizeof(err)) < 0) {
+		fprintf(stderr, "memslot-bench: the samples are lost: %s\n", err);
+		return -1;
+	}
+	fprintf(stderr, "memslot-bench: the samples are saved in %s instead\n", path);
+	return 0;
 }
 
 void result_free(struct result_file *r)

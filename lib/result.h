@@ -43,6 +43,16 @@ void result_metric_describe(json_object *m, const char *role, const char *kind,
  * Writes path.tmp.<pid>, fsyncs, renames. 0 or -1 with a one-line message in err. */
 int result_write(struct result_file *r, const char *path, bool force, char *err, size_t errlen);
 void result_free(struct result_file *r);
+/* Before a measurement: 0 if path can take the result (see result_write), or -1 with
+ * one line in err: a directory (or a name ending in '/'), an existing file without
+ * force, an empty name, or a directory where a probe file cannot be written. */
+int result_check_path(const char *path, bool force, char *err, size_t errlen);
+/* After result_write() failed (a full disk, the directory gone): write the result to
+ * $TMPDIR (or /tmp)/memslot-bench-rescue.<pid>.json and name it on stderr. 0 or -1. */
+int result_rescue(struct result_file *r);
+/* Async-signal-safe: remove the temporary file a result_write() in progress has open,
+ * for a handler that ends the process at once. */
+void result_abandon_tmp(void);
 
 /* Read and validate a result file: JSON syntax, schema string, required keys and types
  * (runs[].scenario/variant/params, metrics[].samples numbers, summary consistent with

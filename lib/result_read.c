@@ -117,7 +117,7 @@ static int check_run(json_object *run, size_t idx, char *msg, size_t len)
 
 static int validate(json_object *root, char *msg, size_t len)
 {
-	json_object *schema, *runs;
+	json_object *schema, *runs, *v;
 
 	if (!json_object_is_type(root, json_type_object))
 		return msb_fail(msg, len, "not a JSON object");
@@ -129,6 +129,13 @@ static int validate(json_object *root, char *msg, size_t len)
 				json_object_get_string(schema), RESULT_SCHEMA_V1, RESULT_SCHEMA_V2);
 	if (want(root, "", "runs", json_type_array, &runs, msg, len))
 		return -1;
+	/* An interrupted run's file: "complete": false, and why in "incomplete". */
+	if (json_object_object_get_ex(root, "complete", &v) &&
+	    !json_object_is_type(v, json_type_boolean))
+		return msb_fail(msg, len, "complete is not true or false");
+	if (json_object_object_get_ex(root, "incomplete", &v) &&
+	    !json_object_is_type(v, json_type_object))
+		return msb_fail(msg, len, "incomplete is not an object");
 	for (size_t i = 0; i < json_object_array_length(runs); i++)
 		if (check_run(json_object_array_get_idx(runs, i), i, msg, len))
 			return -1;

@@ -57,15 +57,39 @@ void msb_usage_error(const char *cmd, const char *fmt, ...)
 	exit(2);
 }
 
+static void vformat(char *dst, size_t len, const char *fmt, va_list ap)
+{
+	if (dst && len)
+		vsnprintf(dst, len, fmt, ap);
+}
+
+void msb_snprintf(char *dst, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(dst, len, fmt, ap);
+	va_end(ap);
+}
+
 int msb_fail(char *err, size_t errlen, const char *fmt, ...)
 {
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(err, errlen, fmt, ap);
+	va_end(ap);
 	return -1;
+}
+
+int msb_fail_code(int code, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vformat(err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
 }
 
 void *msb_calloc(size_t n, size_t size)

@@ -22,6 +22,13 @@ __attribute__((noreturn, format(printf, 2, 3))) void msb_usage_error(const char 
 /* Format a one-line error into err (when err is not NULL) and return -1: the library's
  * "fail with a message" for functions that must not exit. */
 __attribute__((format(printf, 3, 4))) int msb_fail(char *err, size_t errlen, const char *fmt, ...);
+/* msb_fail returning the caller's code instead of -1 (e.g. a BAD or CANNOT status). */
+__attribute__((format(printf, 4, 5))) int msb_fail_code(int code, char *err, size_t errlen,
+							 const char *fmt, ...);
+/* snprintf that may truncate on purpose (one bounded human line), no result to check;
+ * nothing when dst is NULL or len 0. */
+__attribute__((format(printf, 3, 4))) void msb_snprintf(char *dst, size_t len, const char *fmt,
+							...);
 
 void *msb_calloc(size_t n, size_t size);
 void *msb_realloc(void *p, size_t n, size_t size);

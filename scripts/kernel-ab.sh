@@ -37,42 +37,16 @@ Exit status:
 EOF
 }
 
-die() { # CODE MESSAGE
-	echo "kernel-ab.sh: $2" >&2
-	exit "$1"
-}
+# shellcheck source=scripts/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
+
+add_kernel() { kernels+=("$1"); } # WORD: BASE or NEW, into parse_args' kernels
 
 # Sets base, new, out and run_opts.
 parse_args() {
 	local -a kernels=()
 	base=6.1 new=6.12 out='' run_opts=()
-	while (($#)); do
-		case $1 in
-		-h | --help)
-			usage
-			exit 0
-			;;
-		--out)
-			[[ $# -ge 2 && $2 != -- ]] || die 2 "option --out needs a value"
-			out=$2
-			shift 2
-			;;
-		--out=*)
-			out=${1#--out=}
-			shift
-			;;
-		--)
-			shift
-			run_opts=("$@")
-			break
-			;;
-		-*) die 2 "unknown option '$1' (see --help; run options go after --)" ;;
-		*)
-			kernels+=("$1")
-			shift
-			;;
-		esac
-	done
+	cli_parse --out '' run_opts "; run options go after --" add_kernel "$@"
 	case ${#kernels[@]} in
 	0) ;;
 	2) base=${kernels[0]} new=${kernels[1]} ;;

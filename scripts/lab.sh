@@ -46,7 +46,8 @@ Options:
   -h, --help     this text
 
 Environment:
-  MSB_LAB_PATH   colon list put in front of the guest's PATH
+  MSB_LAB_PATH   directory of the memslot-bench to run (default: this tree's build/bench,
+                 else the installed one); it and scripts/ go first on the guest's PATH
   MSB_LAB_TCG_THREAD  single (default) or multi: QEMU -accel tcg,thread=...
                  (multi raced with the guest kernel's code patching and oopsed)
   MSB_LAB_QEMU   QEMU binary (default qemu-system-x86_64)
@@ -54,8 +55,7 @@ Environment:
   MSB_*, ASAN_OPTIONS, UBSAN_OPTIONS, TERM are passed into the guest.
   In the guest: MSB_LAB=1, MSB_LAB_QEMU_VERSION, MSB_LAB_ACCEL,
   MSB_LAB_TCG_THREAD, MSB_LAB_CPU, MSB_LAB_MMU, MSB_LAB_NODES, MSB_LAB_CPUS,
-  MSB_LAB_MEM, MSB_LAB_KERNEL, MSB_LAB_KERNEL_PKG; the same as key=value
-  lines in /run/memslot-bench/lab.env. memslot-bench records them in every
+  MSB_LAB_MEM, MSB_LAB_KERNEL, MSB_LAB_KERNEL_PKG. memslot-bench records them in every
   result file (environment.lab: qemu, accel, tcg_thread, cpu, mmu, nodes,
   kernel_package).
 
@@ -70,53 +70,20 @@ Exit status:
 EOF
 }
 
-die() { # CODE MESSAGE
-	echo "lab.sh: $2" >&2
-	exit "$1"
-}
-
 # ---- options -------------------------------------------------------------------------
 
-need_arg() { [[ $# -ge 2 && $2 != -- ]] || die 2 "option $1 needs a value"; }
+# shellcheck source=scripts/cli.sh
+. "$LAB_DIR/cli.sh"
+
+# shellcheck disable=SC2317 # called by cli_parse
+not_an_option() { die 2 "unknown option '$1' (see --help; the command goes after --)"; }
 
 # Sets the option globals and cmd (the words after --).
 parse_args() {
-	local var
 	kernel=6.12 modules=none mmu=shadow cpus=2 mem=2G nodes=1 out=$PWD timeout=600
 	keep_log='' verbose=0 check=0 cmd=()
-	while [[ $# -gt 0 ]]; do
-		case $1 in
-		--kernel | --modules | --mmu | --cpus | --mem | --nodes | --out | --timeout | --keep-log)
-			need_arg "$@"
-			# --keep-log F sets keep_log, and so on.
-			var=${1#--}
-			printf -v "${var//-/_}" '%s' "$2"
-			shift 2
-			;;
-		--kernel=* | --modules=* | --mmu=* | --cpus=* | --mem=* | --nodes=* | --out=* | \
-			--timeout=* | --keep-log=*)
-			set -- "${1%%=*}" "${1#*=}" "${@:2}"
-			;;
-		-v | --verbose)
-			verbose=1
-			shift
-			;;
-		--check)
-			check=1
-			shift
-			;;
-		-h | --help)
-			usage
-			exit 0
-			;;
-		--)
-			shift
-			cmd=("$@")
-			break
-			;;
-		*) die 2 "unknown option '$1' (see --help; the command goes after --)" ;;
-		esac
-	done
+	cli_parse "--kernel --modules --mmu --cpus --mem --nodes --out --timeout --keep-log" \
+		"-v|--verbose --check" cmd "; the command goes after --" not_an_option "$@"
 }
 
 # ---- can the lab run here? -----------------------------------------------------------
@@ -373,26 +340,24 @@ write_lab_conf() {
 	} >"$share/lab.conf"
 }
 
-# lab.env: the lab's facts as key=value lines, for the command to read.
-write_lab_env() {
-	echo "qemu_version=$qemu_version"
-	echo "accel=$accel"
-	[[ $accel == tcg ]] && echo "tcg_thread=$tcg_thread"
-	echo "cpu_model=$cpu_model"
-	echo "mmu=$mmu"
-	echo "nodes=$nodes"
-	echo "cpus=$cpus"
-	echo "mem=$mem"
-	echo "kernel=$kver"
-	echo "kernel_package=$kernel_pkg"
-}
-
 # cmd.sh: the guest's environment (memslot-bench records the MSB_LAB_* facts
 # in its result files), then exec COMMAND in the host's cwd.
+# This build's memslot-bench first on the guest's PATH: MSB_LAB_PATH if set, else the
+# tree's build/bench (or the MSB_BUILD_DIR's), else the installed one beside this script.
+guest_bin_path() {
+	local d
+	for d in "${MSB_LAB_PATH:-}" "${MSB_BUILD_DIR:+$MSB_BUILD_DIR/bench}" \
+		"$LAB_DIR/../build/bench" "$LAB_DIR/../../../bin"; do
+		[[ -n $d && -x $d/memslot-bench ]] && { (cd "$d" && pwd); return; }
+	done
+	[[ -n ${MSB_LAB_PATH:-} ]] && echo "$MSB_LAB_PATH"
+}
+
 write_guest_cmd() { # COMMAND [ARGS...]
-	local v a
+	local v a bin
+	bin=$(guest_bin_path)
 	echo "umask 022"
-	echo "export PATH=$(q "${MSB_LAB_PATH:+$MSB_LAB_PATH:}/usr/sbin:/usr/bin:/sbin:/bin")"
+	echo "export PATH=$(q "${bin:+$bin:}$LAB_DIR:/usr/sbin:/usr/bin:/sbin:/bin")"
 	echo "export HOME=/tmp"
 	# Host variables the guest program cares about.
 	while IFS= read -r v; do
@@ -400,7 +365,6 @@ write_guest_cmd() { # COMMAND [ARGS...]
 		echo "export $v=$(q "${!v}")"
 	done < <(compgen -e)
 	echo "export MSB_LAB=1"
-	echo "export MSB_LAB_ENV=/run/memslot-bench/lab.env"
 	echo "export MSB_LAB_QEMU_VERSION=$(q "$qemu_version")"
 	echo "export MSB_LAB_ACCEL=$(q "$accel")"
 	echo "export MSB_LAB_TCG_THREAD=$(q "$tcg_thread")"
@@ -568,7 +532,6 @@ main() {
 	initramfs=$(build_initramfs)
 	make_run_dir
 	write_lab_conf
-	write_lab_env >"$share/lab.env"
 	write_guest_cmd "${cmd[@]}" >"$share/cmd.sh"
 	start_readers
 	start_qemu

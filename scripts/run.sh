@@ -45,43 +45,13 @@ Exit status:
 EOF
 }
 
-die() { # CODE MESSAGE
-	echo "run.sh: $2" >&2
-	exit "$1"
-}
-
-need_arg() { [[ $# -ge 2 && $2 != -- ]] || die 2 "option $1 needs a value"; }
+# shellcheck source=scripts/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
 
 # Sets kernel (empty: native where possible), out, quick and run_opts.
 parse_args() {
 	kernel='' out='' quick=0 run_opts=()
-	while (($#)); do
-		case $1 in
-		--kernel | --out)
-			need_arg "$@"
-			printf -v "${1#--}" '%s' "$2"
-			shift 2
-			;;
-		--kernel=* | --out=*)
-			set -- "${1%%=*}" "${1#*=}" "${@:2}"
-			;;
-		--quick)
-			quick=1
-			shift
-			;;
-		-h | --help)
-			usage
-			exit 0
-			;;
-		--)
-			shift
-			run_opts=("$@")
-			break
-			;;
-		-*) die 2 "unknown option '$1' (see --help; run options go after --)" ;;
-		*) die 2 "unexpected '$1' (see --help; run options go after --)" ;;
-		esac
-	done
+	cli_parse "--kernel --out" --quick run_opts "; run options go after --" '' "$@"
 }
 
 # The default results directory: $1 names the kernel.

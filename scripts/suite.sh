@@ -43,37 +43,18 @@ Exit status:
 EOF
 }
 
-die() { # CODE MESSAGE
-	echo "suite.sh: $2" >&2
-	exit "$1"
+# shellcheck source=scripts/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
+
+set_outdir() { # WORD: the one OUTDIR
+	[[ -z $out ]] || die 2 "unexpected '$1' (one OUTDIR; run options go after --)"
+	out=$1
 }
 
 # Sets quick, out and run_opts.
 parse_args() {
 	quick=0 out='' run_opts=()
-	while (($#)); do
-		case $1 in
-		--quick)
-			quick=1
-			shift
-			;;
-		-h | --help)
-			usage
-			exit 0
-			;;
-		--)
-			shift
-			run_opts=("$@")
-			break
-			;;
-		-*) die 2 "unknown option '$1' (see --help)" ;;
-		*)
-			[[ -z $out ]] || die 2 "unexpected '$1' (one OUTDIR; run options go after --)"
-			out=$1
-			shift
-			;;
-		esac
-	done
+	cli_parse '' --quick run_opts '' set_outdir "$@"
 	[[ -n $out ]] || die 2 "usage: suite.sh [--quick] OUTDIR [-- RUN OPTIONS] (see --help)"
 }
 

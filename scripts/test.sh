@@ -33,43 +33,13 @@ Exit status:
 EOF
 }
 
-die() { # CODE MESSAGE
-	echo "test.sh: $2" >&2
-	exit "$1"
-}
-
-need_arg() { [[ $# -ge 2 && $2 != -- ]] || die 2 "option $1 needs a value"; }
+# shellcheck source=scripts/cli.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
 
 # Sets kernel, out, quick and make_args.
 parse_args() {
 	kernel='' out='' quick=0 make_args=()
-	while (($#)); do
-		case $1 in
-		--kernel | --out)
-			need_arg "$@"
-			printf -v "${1#--}" '%s' "$2"
-			shift 2
-			;;
-		--kernel=* | --out=*)
-			set -- "${1%%=*}" "${1#*=}" "${@:2}"
-			;;
-		--quick)
-			quick=1
-			shift
-			;;
-		-h | --help)
-			usage
-			exit 0
-			;;
-		--)
-			shift
-			make_args=("$@")
-			break
-			;;
-		-*) die 2 "unknown option '$1' (see --help; make arguments go after --)" ;;
-		*) die 2 "unexpected '$1' (see --help; make arguments go after --)" ;;
-		esac
-	done
+	cli_parse "--kernel --out" --quick make_args "; make arguments go after --" '' "$@"
 }
 
 # One closing line a CI reader can trust, from automake's own .trs files; the end of

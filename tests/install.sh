@@ -18,6 +18,7 @@ for f in bin/memslot-bench share/man/man1/memslot-bench.1 \
 	share/memslot-bench/scripts/report.sh share/memslot-bench/scripts/plot.sh \
 	share/memslot-bench/scripts/suite.sh share/memslot-bench/scripts/lab.sh \
 	share/memslot-bench/scripts/lab-kernel.sh share/memslot-bench/scripts/lab-init.sh \
+	share/memslot-bench/scripts/cli.sh \
 	share/memslot-bench/scripts/plot-common.gp share/memslot-bench/scripts/scaling.gp \
 	share/memslot-bench/scripts/box.gp; do
 	[ -e "$I$P/$f" ] || bad "not installed: $P/$f"

@@ -8,6 +8,8 @@
 . "$(dirname "$0")/lab-lib.sh"
 lab --nodes 2 --cpus 2 --out "$work" -- sh -c '
 	memslot-bench info > "$1/info.txt"
+	memslot-bench run delete --plan --vcpus 2 --numa local,remote,remote-ioctl,spread,interleave \
+		> "$1/plan.txt" || exit
 	for n in local remote; do
 		memslot-bench run delete --guest-mem 64M --numa $n --variants zap-slot --rounds 1 --reps 1 \
 			--warmup 0 --quiet --json "$1/$n.json" > "$1/$n.txt" || exit
@@ -25,6 +27,13 @@ placed() {
 }
 expect "--numa local: CPUs and memory on node 0" placed local 0 0
 expect "--numa remote: CPUs on node 0, memory on node 1" placed remote 0 1
+# the planner on the lab's real topology (hwloc, distances from sysfs), no VM
+cat "$work/plan.txt"
+expect "plan: remote binds memory to node 1" grep -q '^  memory        bind to node 1 (distance' "$work/plan.txt"
+in_plan() { grep -A4 -x "layout $1:" "$work/plan.txt" | grep -q "$2"; } # LAYOUT PATTERN
+expect "plan: remote-ioctl puts the ioctl thread on node 1" in_plan remote-ioctl 'ioctl thread  CPU 1 (node 1)'
+expect "plan: spread puts vCPU 1 on node 1" in_plan spread 'vCPU 1 .* (node 1)'
+expect "plan: interleave over nodes 0,1" grep -q 'interleave over nodes 0,1$' "$work/plan.txt"
 
 lab --out "$work" -- sh -c 'memslot-bench run delete --numa remote --reps 1 2> "$1/skip.err"
 	echo $? > "$1/skip.rc"' sh "$work" || true

@@ -573,7 +573,7 @@ int cmd_compare(int argc, char **argv)
 		  .help = "compare files from different hosts or environments", .dest = &o.force },
 		{ .name = "across-layouts", .short_name = 'L', .kind = OPT_FLAG,
 		  .help = "match runs whatever their NUMA layout (run --numa local vs remote)",
-		  .dest = &o.across_layouts },
+		  .dest = &o.across_layouts }, RS_ALLOW_INCOMPLETE_OPT(&rs.allow_incomplete),
 	};
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts), usage, about);
 

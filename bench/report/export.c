@@ -157,7 +157,7 @@ static const char about[] =
 int cmd_export(int argc, char **argv)
 {
 	struct export_opts o = { .format = EXPORT_RAW };
-	struct result_set rs = { 0 };
+	struct result_set rs = { .allow_incomplete = true }; /* its samples, as far as they go */
 	char err[1024];
 	const struct opt opts[] = {
 		{ .name = "metric", .short_name = 'M', .kind = OPT_STRING, .metavar = "NAME",

@@ -328,7 +328,8 @@ int cmd_kinds(int argc, char **argv)
 	struct table t = { .rs = &rs };
 	int format = REPORT_TEXT;
 	char err[1024];
-	const struct opt opts[] = { REPORT_FORMAT_OPT(&format) };
+	const struct opt opts[] = { REPORT_FORMAT_OPT(&format),
+				    RS_ALLOW_INCOMPLETE_OPT(&rs.allow_incomplete) };
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts),
 				   "kinds [OPTIONS] FILE.json [FILE.json ...]", about);
 

@@ -107,12 +107,35 @@ static void file_free(struct rs_file *f)
 	json_object_put(f->root);
 }
 
+/* An interrupted run's file ("complete": false): refused, or taken with a note. */
+static int check_complete(const struct result_set *s, struct rs_file *f, char *err,
+			  size_t len)
+{
+	json_object *c = jget(f->root, "complete");
+
+	if (!c || json_object_get_boolean(c))
+		return 0;
+	const char *why = jstr(f->root, "incomplete.reason", "interrupted"),
+		   *at = jstr(f->root, "incomplete.stopped_at", "an unknown point");
+	if (s->allow_incomplete) {
+		fprintf(stderr, "memslot-bench: note: %s is incomplete (%s at %s): its runs have "
+			"the samples gathered before that\n", f->path, why, at);
+		return 0;
+	}
+	msb_fail(err, len, "%s: incomplete result (%s at %s); --allow-incomplete takes it",
+		 f->path, why, at);
+	json_object_put(f->root);
+	return -1;
+}
+
 int rs_load(struct result_set *s, const char *path, char *err, size_t len)
 {
 	struct rs_file f = { .path = path };
 	char msg[512];
 
 	if (result_read(path, &f.root, err, len) < 0)
+		return -1;
+	if (check_complete(s, &f, err, len) < 0)
 		return -1;
 	rs_upgrade(f.root);
 	f.nruns = json_object_array_length(jget(f.root, "runs"));

@@ -49,10 +49,20 @@ struct rs_file {
 struct result_set {
 	struct rs_file *files;
 	size_t nfiles;
+	/* Take files marked "complete": false (an interrupted run), with a note on stderr;
+	 * else rs_load() refuses them. */
+	bool allow_incomplete;
 };
 
+/* --allow-incomplete for the commands that refuse interrupted runs' files. */
+#define RS_ALLOW_INCOMPLETE_OPT(dest_ptr)                                             \
+	{ .name = "allow-incomplete", .kind = OPT_FLAG, .dest = (dest_ptr),            \
+	  .help = "take result files of interrupted runs (\"complete\": false); the "  \
+		  "output says which" }
+
 /* Read, validate and upgrade path and append it to the set: 0, or -1 with
- * "FILE: problem" in err (the set is unchanged then). path must outlive the set. */
+ * "FILE: problem" in err (the set is unchanged then; an incomplete file is refused
+ * unless s->allow_incomplete). path must outlive the set. */
 int rs_load(struct result_set *s, const char *path, char *err, size_t len);
 void rs_free(struct result_set *s);
 

@@ -57,6 +57,7 @@ static void add_file(struct plot *p, const char *path, bool maybe)
 {
 	char err[512];
 
+	p->rs.allow_incomplete = true; /* an interrupted run plots as far as it went */
 	if (rs_load(&p->rs, path, err, sizeof(err)) < 0) {
 		if (maybe) {
 			printf("skipping %s: not a result file\n", path);
@@ -269,7 +270,7 @@ int cmd_plotdata(int argc, char **argv)
 
 	parse_args(&p, argc, argv);
 	if (mkdir(p.datadir, 0777) < 0 && errno != EEXIST)
-		msb_die_errno("cannot create %s", p.datadir);
+		msb_usage_error("plotdata", "cannot create %s: %s", p.datadir, strerror(errno));
 	group_runs(&p);
 	snprintf(mpath, sizeof(mpath), "%s/manifest", p.datadir);
 	p.manifest = fopen(mpath, "w");

@@ -228,8 +228,10 @@ void env_desc(json_object *r, enum env_style style, char *buf, size_t len)
 	}
 	if (e.accel)
 		snprintf(lab, sizeof(lab), " (QEMU %s %s)", e.qemu ? e.qemu : "", e.accel);
-	snprintf(buf, len, "kernel %s, %s%s, MMU %s", e.release ? e.release : "?",
-		 e.kind ? e.kind : "?", lab, e.mmu ? e.mmu : "?");
+	json_object *done = jget(r, "complete");
+	snprintf(buf, len, "kernel %s, %s%s, MMU %s%s", e.release ? e.release : "?",
+		 e.kind ? e.kind : "?", lab, e.mmu ? e.mmu : "?",
+		 done && !json_object_get_boolean(done) ? ", INCOMPLETE (interrupted)" : "");
 }
 
 void host_desc(json_object *r, char *buf, size_t len)

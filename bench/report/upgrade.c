@@ -95,7 +95,9 @@ static void upgrade_run(json_object *run)
 	if (!metrics || !json_object_is_type(metrics, json_type_object))
 		return;
 	json_object_object_foreach(metrics, name, m) {
-		upgrade_metric(m, name, sc);
+		/* Only a measured run's metrics are checked to be objects (fuzzed input) */
+		if (json_object_is_type(m, json_type_object))
+			upgrade_metric(m, name, sc);
 	}
 }
 

@@ -40,7 +40,7 @@ static const char *const create_suite[] = { "create-fresh --target unrelated", N
 
 static const struct scenario scenario_create = {
 	.name = "create",
-	.help = "CREATE a fresh slot at a free GPA (then DELETE it) under a populated guest",
+	.help = "CREATE a fresh slot at a free GPA (then DELETE it), guest populated",
 	.metrics = create_metrics,
 	.nmetrics = ARRAY_SIZE(create_metrics),
 	.primary = "create_fresh_ns",

@@ -29,7 +29,7 @@ static const char *const flags_suite[] = { "flags-populated --slots 2 --target p
 
 static const struct scenario scenario_flags = {
 	.name = "flags",
-	.help = "FLAGS_ONLY: toggle KVM_MEM_LOG_DIRTY_PAGES on a slot under a populated guest",
+	.help = "FLAGS_ONLY: toggle KVM_MEM_LOG_DIRTY_PAGES on a populated slot",
 	.metrics = flags_metrics,
 	.nmetrics = ARRAY_SIZE(flags_metrics),
 	.primary = "flags_on_ns",
