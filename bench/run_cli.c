@@ -249,9 +249,9 @@ static void other_scenario_option(const struct scenario *sc, const char *err)
  * the result file. */
 static void parse_options(struct run_cli *c, int argc, char **argv)
 {
-	char **args = msb_calloc((size_t)argc + 1, sizeof(*args));
+	char *args[argc + 1]; /* on the stack: usage errors exit from inside */
 	int at = 0, n = 0;
-	memcpy(args, argv, (size_t)argc * sizeof(*args));
+	memcpy(args, argv, (size_t)(argc + 1) * sizeof(*args));
 	c->sc = find_scenario(c, argc, args, &at);
 	for (int i = 0; i < argc; i++)
 		if (i != at)
@@ -270,7 +270,6 @@ static void parse_options(struct run_cli *c, int argc, char **argv)
 		other_scenario_option(c->sc, err);
 	if (first < n)
 		msb_usage_error(CMD, "unexpected argument '%s'", args[first]);
-	free(args);
 }
 
 static void parse_sizes(struct run_cli *c)

@@ -184,5 +184,19 @@ if [ -f "$R" ]; then
 	has "5x4"
 fi
 
+# An oversubscribed run (its times include run-queue waits) is not the same host as one
+# that is not: refused unless --force. Host-state differences are said on stderr.
+V2=$top_srcdir/tests/data/v2-create.json
+state() { # OVERSUBSCRIBED THP: the head of a root object with both recorded
+	printf '{ "pinning": {"oversubscribed": %s}, ' "$1"
+	printf '"host_state": {"thp_enabled": {"value": "%s", "source": "x"}},' "$2"
+}
+sed "1s/^{/$(state false madvise)/" "$V2" >"$T/calm.json"
+sed "1s/^{/$(state true always)/" "$V2" >"$T/busy.json"
+expect 2 "$B" compare "$T/calm.json" "$T/busy.json"
+err_has "pinning.oversubscribed false vs true"
+expect 0 "$B" compare --force "$T/calm.json" "$T/busy.json"
+err_has "differ in host state that changes these costs: thp_enabled: madvise vs always"
+
 [ "$fail" = 0 ] && echo "compare CLI: all checks passed"
 exit "$fail"

@@ -5,6 +5,9 @@
 . "$(dirname "$0")/mech-lib.sh"
 # Job control: a background job of a script would otherwise start with SIGINT ignored.
 set -m
+# A check that fails while a run is in the background must not leave it running.
+pid=
+trap '[[ -n $pid ]] && kill -KILL "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 # start NAME ARGS...: a long run in the background, writing $work/NAME.json; returns
 # once its first VM exists (its set-up under way). The pid is in $pid.
@@ -27,6 +30,7 @@ stop() {
 	kill "-$1" "$pid"
 	rc=0
 	wait "$pid" || rc=$?
+	pid=
 }
 no_leftovers() {
 	local left

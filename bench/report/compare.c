@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* memslot-bench compare BASE.json NEW.json [...]: match runs across result files (or
- * two variants inside one file, or two plain sample files), give each latency and each
- * headline counter a verdict with lib/verdict (the VM is the unit), gate and print a
- * table (compare_out.c): 72-column text for commit messages, Markdown or CSV. Rows are
- * chosen by the metrics' roles in the files. */
+/* memslot-bench compare BASE.json NEW.json [...]: match runs across result files (or two
+ * variants in one file, or two plain sample files), give each latency and headline
+ * counter a verdict with lib/verdict (the VM is the unit; rows chosen by the metrics'
+ * roles), gate and print a table (compare_out.c): 72-column text, Markdown or CSV. */
 #include "config.h"
 
 #include <math.h>
@@ -490,11 +489,13 @@ static int compare_all(const struct cli *o, const char *variants[2],
 		if (!has_variant(&f[0], variants[s]))
 			msb_usage_error("compare", "%s: no run has variant '%s'", f[0].path,
 					variants[s]);
-	for (size_t i = 1; i < rs->nfiles && !o->force; i++)
-		if (same_environment(f[0].root, f[i].root, err, sizeof(err)) < 0)
+	for (size_t i = 1; i < rs->nfiles; i++) {
+		host_state_warn(f[0].root, f[i].root, f[0].path, f[i].path);
+		if (!o->force && same_environment(f[0].root, f[i].root, err, sizeof(err)) < 0)
 			msb_usage_error("compare", "%s and %s are from different hosts or "
 					"environments: %s (use --force to compare anyway)",
 					f[0].path, f[i].path, err);
+	}
 	for (size_t i = 0; i < n; i++) {
 		cmp_init(&cs[i], o, variants);
 		cs[i].file[0] = &f[0];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "hoststate.h"
 #include "util.h"
 
 /* ---- JSON ---- */
@@ -134,17 +135,20 @@ bool param_is_reps(const char *key)
 struct env_field {
 	const char *path;
 	double tolerance; /* relative, for numbers */
+	bool optional;    /* compared only where both files record it (newer than schema 1) */
 };
 
 /* Not the kernel release: comparing kernels is the point. host.* describes the lab
  * guest in the lab; its memory moves a little with the kernel's own reservations. */
 static const struct env_field env_fields[] = {
-	{ "host.nodename", 0 },		{ "host.cpu_model", 0 },
-	{ "host.ncpus", 0 },		{ "host.memory_bytes", 0.02 },
-	{ "topology.numa_nodes", 0 },	{ "environment.kind", 0 },
-	{ "environment.lab.qemu", 0 },	{ "environment.lab.accel", 0 },
-	{ "environment.lab.cpu", 0 },	{ "environment.lab.mmu", 0 },
-	{ "environment.lab.nodes", 0 }, { "kvm_env.mmu", 0 },
+	{ .path = "host.nodename" },		{ .path = "host.cpu_model" },
+	{ .path = "host.ncpus" },		{ .path = "host.memory_bytes", .tolerance = 0.02 },
+	{ .path = "topology.numa_nodes" },	{ .path = "environment.kind" },
+	{ .path = "environment.lab.qemu" },	{ .path = "environment.lab.accel" },
+	{ .path = "environment.lab.cpu" },	{ .path = "environment.lab.mmu" },
+	{ .path = "environment.lab.nodes" },	{ .path = "kvm_env.mmu" },
+	/* An oversubscribed run's times include run-queue waits: never the same host. */
+	{ .path = "pinning.oversubscribed", .optional = true },
 };
 
 static bool field_equal(json_object *a, json_object *b, double tol)
@@ -173,7 +177,8 @@ int same_environment(json_object *a, json_object *b, char *err, size_t len)
 	for (size_t i = 0; i < ARRAY_SIZE(env_fields); i++) {
 		json_object *x = jget(a, env_fields[i].path), *y = jget(b, env_fields[i].path);
 
-		if (field_equal(x, y, env_fields[i].tolerance))
+		if ((env_fields[i].optional && (!x || !y)) ||
+		    field_equal(x, y, env_fields[i].tolerance))
 			continue;
 		char *cx = x ? canon_str(x, false) : msb_strdup("(missing)");
 		char *cy = y ? canon_str(y, false) : msb_strdup("(missing)");
@@ -185,6 +190,14 @@ int same_environment(json_object *a, json_object *b, char *err, size_t len)
 		free(cy);
 	}
 	return off ? -1 : 0;
+}
+
+void host_state_warn(json_object *a, json_object *b, const char *pa, const char *pb)
+{
+	char diff[512];
+	if (host_state_diff(a, b, diff, sizeof(diff)) > 0)
+		fprintf(stderr, "memslot-bench: warning: %s and %s differ in host state that "
+			"changes these costs: %s\n", pa, pb, diff);
 }
 
 /* ---- describing a file ---- */

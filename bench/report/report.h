@@ -30,6 +30,9 @@ bool param_is_reps(const char *key);
 /* 0, or -1 with every differing field and both values in err (one line). Not the kernel
  * release: comparing kernels is compare's point. */
 int same_environment(json_object *a, json_object *b, char *err, size_t len);
+/* A warning on stderr naming the host-state items (preemption, THP, mitigations, ...)
+ * in which two result files differ, if any. */
+void host_state_warn(json_object *a, json_object *b, const char *pa, const char *pb);
 
 /* ---- describing a file ---- */
 
