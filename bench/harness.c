@@ -279,13 +279,71 @@ void bench_settle(const struct bench_vm *b)
 		;
 }
 
+void fmt_duration(double s, char *buf, size_t len)
+{
+	unsigned long t = (unsigned long)(s + 0.5);
+	if (t < 60)
+		snprintf(buf, len, "%lus", t);
+	else if (t < 3600)
+		snprintf(buf, len, "%lum%02lus", t / 60, t % 60);
+	else
+		snprintf(buf, len, "%luh%02lum", t / 3600, t / 60 % 60);
+}
+
+void progress_start(struct bench_progress *p, bool quiet, double vms_total)
+{
+	memset(p, 0, sizeof(*p));
+	p->on = !quiet;
+	p->tty = isatty(STDERR_FILENO);
+	p->t0 = now_ns();
+	p->vms_total = vms_total;
+}
+
+/* One line: on a terminal over the last one, else a plain line. frac: of the current
+ * VM done (its repetitions). */
+static void progress_line(struct bench_progress *p, double frac, const char *what)
+{
+	char el[24], eta[24] = "?";
+	uint64_t now = now_ns();
+	double elapsed = (double)(now - p->t0) / 1e9;
+	double done = p->vms_total > 0 ? (p->vms_done + frac) / p->vms_total : 0;
+	if (done > 0 && done <= 1)
+		fmt_duration(elapsed / done - elapsed, eta, sizeof(eta));
+	fmt_duration(elapsed, el, sizeof(el));
+	fprintf(stderr, "%s[VM %.0f/%.0f %.0f%%] %s: %s, elapsed %s, ETA %s%s", p->tty ? "\r" : "",
+		p->vms_done + 1, p->vms_total, 100 * done, p->label, what, el, eta,
+		p->tty ? "\033[K" : "\n");
+	p->shown = p->tty;
+	p->last_ns = now;
+}
+
+void progress_vm(struct bench_progress *p, const char *label, uint64_t pages)
+{
+	char what[64];
+	snprintf(p->label, sizeof(p->label), "%s", label);
+	if (!p->on || (!p->tty && p->last_ns &&
+		       now_ns() - p->last_ns < PROGRESS_PLAIN_GAP_S * 1000000000ULL))
+		return;
+	snprintf(what, sizeof(what), "set-up, touching %llu pages", (unsigned long long)pages);
+	progress_line(p, 0, what);
+}
+
+void progress_vm_done(struct bench_progress *p)
+{
+	p->vms_done++;
+	if (p->shown)
+		fputs("\r\033[K", stderr);
+	p->shown = false;
+}
+
 void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char *what)
 {
-	if (b->o->quiet || !isatty(STDERR_FILENO))
+	struct bench_progress *p = b->progress;
+	char buf[64];
+	if (!p || !p->on || (!p->tty && now_ns() - p->last_ns <
+			     PROGRESS_HEARTBEAT_S * 1000000000ULL))
 		return;
-	fprintf(stderr, "\r%s %s: %s %llu/%llu ", b->progress_label ? b->progress_label : "",
-		variant_names[b->variant], what, (unsigned long long)rep,
-		(unsigned long long)total);
-	if (rep == total)
-		fputs("\r\033[K", stderr);
+	snprintf(buf, sizeof(buf), "%s %llu/%llu", what, (unsigned long long)rep,
+		 (unsigned long long)total);
+	progress_line(p, (double)rep / (double)total, buf);
 }

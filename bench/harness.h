@@ -72,8 +72,29 @@ struct bench_vm {
 	struct msb_trace *trace; /* --trace: the run's capture, else NULL */
 	double ns_per_tick;     /* TSC, for the running vCPUs' stall (not with idle vCPUs) */
 	struct metric_set *m;   /* where samples go; the caller's, kept across VMs */
-	const char *progress_label;
+	struct bench_progress *progress; /* NULL: none */
 };
+
+/* Progress on stderr, fio-style, unless --quiet: "[VM 3/8 31%] delete guest=256M round
+ * 2/2 zap-all: rep 7/12, elapsed 4s, ETA 9s". On a terminal one line rewritten with \r
+ * (cleared after each VM); otherwise plain lines: one as each VM's set-up starts, at
+ * most one per PROGRESS_PLAIN_GAP_S seconds, and within a VM's repetitions one per
+ * PROGRESS_HEARTBEAT_S seconds at most. */
+#define PROGRESS_PLAIN_GAP_S 3
+#define PROGRESS_HEARTBEAT_S 30
+struct bench_progress {
+	bool on, tty, shown;    /* shown: a \r line is on the terminal */
+	uint64_t t0, last_ns;   /* the run's start; the last plain line */
+	double vms_done, vms_total; /* the ETA's measure (an upper bound with --precision) */
+	char label[128];        /* "delete guest=256M round 2/2 zap-all" */
+};
+void progress_start(struct bench_progress *p, bool quiet, double vms_total);
+/* A VM's set-up begins (touching pages): its label and the line. */
+void progress_vm(struct bench_progress *p, const char *label, uint64_t pages);
+/* The VM is done (or failed): clears a terminal's line. */
+void progress_vm_done(struct bench_progress *p);
+/* "42s", "3m28s", "1h02m". */
+void fmt_duration(double s, char *buf, size_t len);
 
 /* Build the VM for one variant. Returns 0, or -1 with a reason in why when the variant
  * cannot run on this kernel (zap-slot before 6.12). */
@@ -109,7 +130,7 @@ bool bench_stat_opt(struct bench_vm *b, const struct kvm_stats_snap *s, const ch
  * KVM frees zapped page tables partly after the ioctl (RCU), and the restore should
  * not be timed inside that aftermath. */
 void bench_settle(const struct bench_vm *b);
-/* Progress on stderr (a line per repetition, only on a terminal, not with --quiet). */
+/* Progress of the repetitions (see struct bench_progress). */
 void bench_progress(struct bench_vm *b, uint64_t rep, uint64_t total, const char *what);
 
 extern const char *const variant_names[NR_VARIANTS];

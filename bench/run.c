@@ -28,6 +28,7 @@ struct run_state {
 	unsigned fit_n[NR_VARIANTS];
 	uint64_t rounds;        /* rounds run at the current size */
 	uint64_t rounds_max;    /* --rounds, or --max-rounds with --precision: for labels */
+	struct bench_progress prog;
 };
 
 /* One variant's runs at one guest size, gathered over its rounds. */
@@ -99,7 +100,8 @@ static void plan(struct run_cli *c, struct run_state *st)
 			(unsigned long long)(1 + c->o.nslots + c->o.extra_slots), cap);
 }
 
-/* The result file's header, and the same facts as # lines on stdout. */
+/* The result file's header, and the same facts as # lines (on stdout, or stderr when
+ * stdout carries data alone). */
 static void begin(struct run_cli *c, struct run_state *st, int argc, char **argv)
 {
 	struct host_env host;
@@ -118,27 +120,27 @@ static void begin(struct run_cli *c, struct run_state *st, int argc, char **argv
 	double clk = clock_overhead_ns();
 	json_object_object_add(st->res.root, "clock_overhead_ns", json_object_new_double(clk));
 	json_object_object_add(st->res.root, "pinning", pin_json(&c->o.pin));
-	printf("# memslot-bench %s: %s on %s, kernel %s, KVM MMU %s\n", PACKAGE_VERSION,
-	       c->sc->name, host.nodename, host.release, kenv.mmu);
-	printf("# environment: %s: %s%s\n", host.kind, host.kind_detail, host.lab ?
-	       " (emulated: times prove mechanisms and ratios, not hardware latency)" : "");
-	printf("# clock: CLOCK_MONOTONIC, %.0f ns per read pair (median of 1001), not "
-	       "subtracted\n", clk);
+	fprintf(c->out, "# memslot-bench %s: %s on %s, kernel %s, KVM MMU %s\n", PACKAGE_VERSION,
+		c->sc->name, host.nodename, host.release, kenv.mmu);
+	fprintf(c->out, "# environment: %s: %s%s\n", host.kind, host.kind_detail, host.lab ?
+		" (emulated: times prove mechanisms and ratios, not hardware latency)" : "");
+	fprintf(c->out, "# clock: CLOCK_MONOTONIC, %.0f ns per read pair (median of 1001), not "
+		"subtracted\n", clk);
 	const struct placement *p = &c->o.place;
 	if (p->bound)
-		printf("# placement: --numa %s: threads on the CPUs of node %d (%s), guest memory "
-		       "bound to node %d (distance %d)\n", p->spec, p->cpu_node, p->cpus,
-		       p->mem_node, p->distance);
+		fprintf(c->out, "# placement: --numa %s: threads on the CPUs of node %d (%s), guest memory "
+			"bound to node %d (distance %d)\n", p->spec, p->cpu_node, p->cpus,
+			p->mem_node, p->distance);
 	else
-		printf("# placement: %s (--numa default)\n", PLACEMENT_DEFAULT_DESC);
+		fprintf(c->out, "# placement: %s (--numa default)\n", PLACEMENT_DEFAULT_DESC);
 	if (c->o.pin.on)
-		printf("# threads: pinned with hwloc, ioctl thread and vCPU 0 on CPU %d, %u "
-		       "thread(s) on %u usable CPU(s)%s\n", pin_cpu(&c->o.pin, 0),
-		       c->o.pin.threads, c->o.pin.usable,
-		       c->o.pin.oversubscribed ? ": oversubscribed" : "");
+		fprintf(c->out, "# threads: pinned with hwloc, ioctl thread and vCPU 0 on CPU %d, %u "
+			"thread(s) on %u usable CPU(s)%s\n", pin_cpu(&c->o.pin, 0),
+			c->o.pin.threads, c->o.pin.usable,
+			c->o.pin.oversubscribed ? ": oversubscribed" : "");
 	else
-		printf("# threads: unpinned (--pin none)%s\n",
-		       c->o.pin.oversubscribed ? ", oversubscribed" : "");
+		fprintf(c->out, "# threads: unpinned (--pin none)%s\n",
+			c->o.pin.oversubscribed ? ", oversubscribed" : "");
 }
 
 /* One fresh VM: set up, repeat, tear down. false when the kernel lacks the variant. */
@@ -146,7 +148,7 @@ static bool measure_vm(const struct run_cli *c, struct run_state *st, struct siz
 		       int v, uint64_t round, const char *sz)
 {
 	struct bench_vm b;
-	char why[256], label[96];
+	char why[256], label[128];
 	json_object *e = json_object_new_object();
 	json_object_object_add(e, "vm", json_object_new_int64((int64_t)st->vms++));
 	json_object_object_add(e, "size", json_object_new_int64((int64_t)c->o.guest_mem));
@@ -154,26 +156,32 @@ static bool measure_vm(const struct run_cli *c, struct run_state *st, struct siz
 	json_object_object_add(e, "variant", json_object_new_string(variant_names[v]));
 	json_object_array_add(st->schedule, e);
 	rss_peak_reset();
+	snprintf(label, sizeof(label), "%s guest=%s round %llu/%llu %s", c->sc->name, sz,
+		 (unsigned long long)round + 1, (unsigned long long)st->rounds_max,
+		 variant_names[v]);
+	progress_vm(&st->prog, label, c->o.guest_mem / c->o.touch_stride);
 	if (bench_vm_setup(&b, &st->sys, &c->o, (enum variant)v, &sr->ms, why, sizeof(why)) < 0) {
+		progress_vm_done(&st->prog);
+		/* nor will it run in a later round: out of the ETA */
+		st->prog.vms_total -= (double)(st->rounds_max - 1);
 		/* The kernel decides on the first VM; later ones cannot differ. */
 		if (round > 0)
 			msb_die("%s %s: VM %llu of %llu failed: %s", c->sc->name, variant_names[v],
 				(unsigned long long)round + 1, (unsigned long long)st->rounds_max, why);
-		printf("%-7s %-8s guest=%-5s unsupported: %s\n", c->sc->name, variant_names[v], sz,
-		       why);
+		fprintf(c->out, "%-7s %-8s guest=%-5s unsupported: %s\n", c->sc->name, variant_names[v], sz,
+			why);
 		result_run_unsupported(sr->json, why);
 		return false;
 	}
-	snprintf(label, sizeof(label), "%s guest=%s round %llu/%llu", c->sc->name, sz,
-		 (unsigned long long)round + 1, (unsigned long long)st->rounds_max);
-	b.progress_label = label;
+	b.progress = &st->prog;
 	b.trace = c->o.trace ? &st->trace : NULL;
 	bench_repeat(&b, c->sc, c->sopts, round);
+	progress_vm_done(&st->prog);
 	uint64_t done, total;
 	interrupt_reps(&done, &total);
 	if (interrupt_requested())
-		interrupt_stopped_at("VM %llu (%s %s) after %llu of %llu repetitions",
-				     (unsigned long long)st->vms - 1, label, variant_names[v],
+		interrupt_stopped_at("VM %llu (%s) after %llu of %llu repetitions",
+				     (unsigned long long)st->vms - 1, label,
 				     (unsigned long long)done, (unsigned long long)total);
 	if (b.setup_ns > sr->setup_ns)
 		sr->setup_ns = b.setup_ns;
@@ -197,8 +205,8 @@ static void placement_check_report(const struct run_cli *c, const struct size_ru
 	json_object_object_add(o, "pages_checked", json_object_new_int64(sr->pages_checked));
 	json_object_object_add(o, "pages_on_mem_node", json_object_new_int64(sr->pages_on_node));
 	json_object_object_add(sr->json, "placement_check", o);
-	printf("# %s: guest memory on node %d: %u of %u sampled pages (move_pages)\n", what,
-	       p->mem_node, sr->pages_on_node, sr->pages_checked);
+	fprintf(c->out, "# %s: guest memory on node %d: %u of %u sampled pages (move_pages)\n", what,
+		p->mem_node, sr->pages_on_node, sr->pages_checked);
 }
 
 /* A finished run: its samples into the file, its lines on stdout, its fit point. */
@@ -215,12 +223,12 @@ static void summarise(const struct run_cli *c, struct run_state *st, struct size
 	for (size_t i = 0; i < sr->ms.n; i++)
 		result_run_add_series(j, &sr->ms.s[i]);
 	run_describe_metrics(j, c->sc, c->o.tdp);
-	print_run_line(c->sc, &sr->ms, v, size, c->o.tdp);
+	print_run_line(c->out, c->sc, &sr->ms, v, size, c->o.tdp);
 	if (c->o.vcpu_mode != VCPU_IDLE)
 		json_object_object_add(j, "racy_after", json_object_new_string(
 			"running vCPUs may fault pages back in between the change and the "
 			"*_after reads"));
-	control_report(j, c->sc, &sr->ms, v, size);
+	control_report(c->out, j, c->sc, &sr->ms, v, size);
 	double x, y;
 	if (c->sc->scale && metric_median(&sr->ms, run_scale(c->sc, c->o.tdp), &x) && x > 0 &&
 	    metric_median(&sr->ms, c->sc->primary, &y)) {
@@ -228,11 +236,11 @@ static void summarise(const struct run_cli *c, struct run_state *st, struct size
 		st->fit_y[v][st->fit_n[v]++] = y;
 	}
 	if (c->raw)
-		result_print_raw(stdout, j);
+		result_print_raw(stdout, c->out, j);
 	fmt_ns((double)sr->setup_ns, setup, sizeof(setup));
-	printf("# %s %s guest=%s: set-up %s (slowest of %llu VMs), peak RSS %.1f MiB (VmHWM "
-	       "of its VMs)\n", c->sc->name, variant_names[v], sz, setup,
-	       (unsigned long long)st->rounds, (double)sr->rss / (double)MIB);
+	fprintf(c->out, "# %s %s guest=%s: set-up %s (slowest of %llu VMs), peak RSS %.1f MiB (VmHWM "
+		"of its VMs)\n", c->sc->name, variant_names[v], sz, setup,
+		(unsigned long long)st->rounds, (double)sr->rss / (double)MIB);
 	snprintf(what, sizeof(what), "%s %s guest=%s", c->sc->name, variant_names[v], sz);
 	placement_check_report(c, sr, what);
 }
@@ -362,6 +370,8 @@ static void execute_size(struct run_cli *c, struct run_state *st, uint64_t size)
 	st->rounds = 0;
 	st->rounds_max = c->precision > 0 ? c->max_rounds : c->o.rounds;
 	run_rounds(c, st, sr, sz, &rp);
+	/* --precision reached before --max-rounds: the ETA counted on more */
+	st->prog.vms_total -= (double)((st->rounds_max - st->rounds) * (uint64_t)variants_on(sr));
 	for (int v = 0; v < NR_VARIANTS; v++)
 		if (sr[v].on && !sr[v].ms.n && interrupt_requested()) {
 			result_run_unsupported(sr[v].json, "not measured: the run was interrupted "
@@ -421,6 +431,11 @@ int cmd_run(int argc, char **argv)
 	plan(&c, &st);
 	interrupt_install(); /* after trace_open(): a second signal reaches its handler */
 	begin(&c, &st, argc, argv);
+	int variants = 0;
+	for (int v = 0; v < NR_VARIANTS; v++)
+		variants += c.variant_on[v];
+	progress_start(&st.prog, c.o.quiet, (double)(c.nsizes * variants *
+			(c.precision > 0 ? c.max_rounds : c.o.rounds)));
 	/* Sweep sizes in a shuffled order, so that size is not confounded with drift. */
 	unsigned order[RUN_MAX_SIZES];
 	for (unsigned i = 0; i < c.nsizes; i++)
@@ -433,8 +448,8 @@ int cmd_run(int argc, char **argv)
 	if (c.nsizes > 1 && c.sc->scale)
 		for (int v = 0; v < NR_VARIANTS; v++)
 			if (c.variant_on[v])
-				print_fit(variant_names[v], run_scale(c.sc, c.o.tdp), st.fit_x[v], st.fit_y[v],
-					  st.fit_n[v]);
+				print_fit(c.out, variant_names[v], run_scale(c.sc, c.o.tdp), st.fit_x[v],
+					  st.fit_y[v], st.fit_n[v]);
 	kvm_close(&st.sys);
 	if (c.o.trace)
 		trace_close(&st.trace);

@@ -4,6 +4,7 @@
 #ifndef MSB_RUN_H
 #define MSB_RUN_H
 #include <json-c/json.h>
+#include <stdio.h>
 
 #include "harness.h"
 #include "scenario.h"
@@ -21,6 +22,9 @@ struct run_cli {
 	void *sopts;            /* the scenario's own options (sc->opts_size bytes) */
 	const char *guest_mem, *host_mem, *extra_slots, *variants, *json, *numa, *list;
 	bool force, raw;
+	/* Where everything but the data goes: stdout, or stderr when stdout carries data
+	 * alone (--raw: samples; --json -: the result file). */
+	FILE *out;
 	/* --plan [--topology SYNTHETIC|FILE.xml]: print each --numa layout's plan and exit;
 	 * --vcpu-cpus, --mem-nodes, --ioctl-cpu: explicit sets (lib/placement.h). */
 	const char *topology, *vcpu_cpus, *mem_nodes, *ioctl_cpu;
@@ -60,7 +64,7 @@ const struct opt *run_control_options(size_t *n);
 /* Output (run_output.c). */
 /* The grep-able line of one run: scenario, variant, size, n, the primary's median and
  * max/p99, then every other headline metric's median. */
-void print_run_line(const struct scenario *sc, const struct metric_set *m, int variant,
+void print_run_line(FILE *f, const struct scenario *sc, const struct metric_set *m, int variant,
 		    uint64_t size, bool tdp);
 /* Describe every metric of a finished run in the result file (schema 2), and the run's
  * primary and scale. */
@@ -68,12 +72,12 @@ void run_describe_metrics(json_object *run, const struct scenario *sc, bool tdp)
 /* The gauge that sizes the scenario's work under this MMU (fits, plots). */
 const char *run_scale(const struct scenario *sc, bool tdp);
 /* The primary against the scenario's control (--overhead-check), if both were recorded. */
-void control_report(json_object *run, const struct scenario *sc, const struct metric_set *m,
+void control_report(FILE *f, json_object *run, const struct scenario *sc, const struct metric_set *m,
 		    int variant, uint64_t size);
 /* Median of a metric in m; false when it was not recorded. */
 bool metric_median(const struct metric_set *m, const char *name, double *out);
 /* Cost per unit of the scenario's scale over a sweep, with the slope's interval. */
-void print_fit(const char *variant, const char *scale, const double *x, const double *y,
+void print_fit(FILE *f, const char *variant, const char *scale, const double *x, const double *y,
 	       unsigned n);
 
 /* --precision (run.c measures, run_output.c reports). */

@@ -115,11 +115,14 @@ static const struct opt control_opts[] = {
 	  "kvmmmu:kvm_mmu_zap_all_fast per change: the kernel's count of shadow pages at a "
 	  "zap-all (root; a private tracefs instance, removed on exit)" },
 	{ .name = "json", .short_name = 'j', .kind = OPT_STRING, .off = RUN(json),
-	  .metavar = "FILE", .help = "write the result file (- for stdout)" },
+	  .metavar = "FILE", .help = "write the result file (-: to stdout, and every other "
+	  "line to stderr)" },
 	{ .name = "force", .short_name = 'f', .kind = OPT_FLAG, .off = RUN(force),
 	  .help = "overwrite an existing result file" },
 	{ .name = "raw", .kind = OPT_FLAG, .off = RUN(raw),
-	  .help = "print raw samples, one per line with # headers" },
+	  .help = "stdout: nothing but the samples of the primary metric, one per line, as "
+	  "ministat and gnuplot read them; every other line (# headers, summary) goes to "
+	  "stderr. One run only: one variant (--variants) and one --guest-mem size" },
 	{ .name = "quiet", .short_name = 'q', .kind = OPT_FLAG, .off = RUN(o.quiet),
 	  .help = "no progress on stderr" },
 	{ .name = "list", .kind = OPT_STRING, .off = RUN(list), .metavar = "WHAT",
@@ -422,12 +425,24 @@ static void parse_precision(struct run_cli *c)
 		msb_usage_error(CMD, "--max-time: '%s' is not a duration (90s, 10m, 1h30m)", t);
 }
 
-/* Fail now, not after minutes of measuring. */
-static void check_result_path(const struct run_cli *c)
+/* Fail now, not after minutes of measuring. stdout carries the data alone with --raw
+ * (one run's samples) and --json - (the result file): the rest goes to stderr. */
+static void check_outputs(struct run_cli *c)
 {
 	char err[512];
+	bool json_stdout = c->json && !strcmp(c->json, "-");
 	if (c->json && result_check_path(c->json, c->force, err, sizeof(err)) < 0)
 		msb_usage_error(CMD, "--json: %s", err); /* a directory, exists, unwritable */
+	if (c->raw && json_stdout)
+		msb_usage_error(CMD, "--raw and --json - both write stdout: give --json a file");
+	int variants = 0;
+	for (int v = 0; v < NR_VARIANTS; v++)
+		variants += c->variant_on[v];
+	if (c->raw && (variants > 1 || c->nsizes > 1))
+		msb_usage_error(CMD, "--raw prints one run's samples: choose one variant "
+				"(--variants) and one --guest-mem size, or write --json FILE and "
+				"use memslot-bench export");
+	c->out = c->raw || json_stdout ? stderr : stdout;
 }
 
 /* --numa, --plan, --topology and the explicit sets, on the planner: before any VM. */
@@ -452,7 +467,7 @@ void run_parse(struct run_cli *c, int argc, char **argv)
 	parse_precision(c);
 	if (!c->max_slots)
 		run_check_combination(c);
-	check_result_path(c);
+	check_outputs(c);
 	if (c->list) /* after the scenario: the first pass stopped before --list */
 		print_list(c->list);
 	check_placement(c);

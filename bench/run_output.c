@@ -28,36 +28,36 @@ bool metric_median(const struct metric_set *m, const char *name, double *out)
 }
 
 /* " name=median" for a metric recorded in this run. */
-static void print_median(const struct metric_set *m, const struct metric_def *d)
+static void print_median(FILE *f, const struct metric_set *m, const struct metric_def *d)
 {
 	double v;
 	char buf[32];
 	if (!d)
 		return;
 	if (!metric_median(m, d->name, &v)) {
-		printf(" %s=n/a", d->name); /* not a 0: this MMU or kernel has no such figure */
+		fprintf(f, " %s=n/a", d->name); /* not a 0: this MMU or kernel has no such figure */
 		return;
 	}
 	if (d->role == ROLE_LATENCY)
 		fmt_ns(v, buf, sizeof(buf));
 	else
 		snprintf(buf, sizeof(buf), "%.0f", v);
-	printf(" %s=%s", d->name, buf);
+	fprintf(f, " %s=%s", d->name, buf);
 }
 
 /* Samples not attributable to the change alone (see the "flagged" metric), if any. */
-static void print_flagged(const struct metric_set *m)
+static void print_flagged(FILE *f, const struct metric_set *m)
 {
-	const struct series *f = metric_find(m, "flagged");
+	const struct series *fl = metric_find(m, "flagged");
 	size_t n = 0;
-	for (size_t i = 0; f && i < f->n; i++)
-		n += f->v[i] > 0;
+	for (size_t i = 0; fl && i < fl->n; i++)
+		n += fl->v[i] > 0;
 	if (n)
-		printf(" flagged=%zu/%zu", n, f->n);
+		fprintf(f, " flagged=%zu/%zu", n, fl->n);
 }
 
-void print_run_line(const struct scenario *sc, const struct metric_set *m, int variant,
-		    uint64_t size, bool tdp)
+void print_run_line(FILE *f, const struct scenario *sc, const struct metric_set *m,
+		    int variant, uint64_t size, bool tdp)
 {
 	char med[24], tail[24], sz[24];
 	const struct series *s = metric_find(m, sc->primary);
@@ -67,19 +67,19 @@ void print_run_line(const struct scenario *sc, const struct metric_set *m, int v
 	fmt_ns(sum.median, med, sizeof(med));
 	fmt_ns(upper_tail(&sum), tail, sizeof(tail));
 	format_size(size, sz, sizeof(sz));
-	printf("%-7s %-8s guest=%-5s mmu=%-6s n=%-4zu median=%-10s %s=%-10s", sc->name,
+	fprintf(f, "%-7s %-8s guest=%-5s mmu=%-6s n=%-4zu median=%-10s %s=%-10s", sc->name,
 	       variant_names[variant], sz, tdp ? "tdp" : "shadow", sum.n, med,
 	       upper_tail_name(sum.n), tail);
 	if (sc->scale)
-		print_median(m, scenario_metric(sc, run_scale(sc, tdp)));
+		print_median(f, m, scenario_metric(sc, run_scale(sc, tdp)));
 	for (size_t i = 0; i < sc->nmetrics; i++)
 		if (sc->metrics[i].headline && strcmp(sc->metrics[i].name, sc->primary))
-			print_median(m, &sc->metrics[i]);
+			print_median(f, m, &sc->metrics[i]);
 	for (size_t i = 0; i < nr_harness_metrics; i++)
 		if (harness_metrics[i].headline)
-			print_median(m, &harness_metrics[i]);
-	print_flagged(m);
-	putchar('\n');
+			print_median(f, m, &harness_metrics[i]);
+	print_flagged(f, m);
+	fputc('\n', f);
 }
 
 void run_describe_metrics(json_object *run, const struct scenario *sc, bool tdp)
@@ -117,8 +117,8 @@ static void control_json(json_object *run, const struct metric_cmp *mc, double d
 
 /* The harness's primary against the control's bare loop, both from the same VMs, with
  * the Hodges-Lehmann shift's interval so that noise is not read as overhead. */
-void control_report(json_object *run, const struct scenario *sc, const struct metric_set *m,
-		    int variant, uint64_t size)
+void control_report(FILE *f, json_object *run, const struct scenario *sc,
+		    const struct metric_set *m, int variant, uint64_t size)
 {
 	const struct series *h = metric_find(m, sc->primary);
 	const struct series *bare = sc->control_metric ? metric_find(m, sc->control_metric) : NULL;
@@ -134,24 +134,24 @@ void control_report(json_object *run, const struct scenario *sc, const struct me
 	if (interval)
 		snprintf(ci, sizeof(ci), ", shift %+.1f%% [%+.1f%% .. %+.1f%%] at %.1f%%", mc.pct,
 			 mc.pct_lo, mc.pct_hi, 100 * mc.ci.conf);
-	printf("%-7s %-8s guest=%-5s harness median %s vs bare ioctl loop median %s "
-	       "(%+.1f%%%s, n=%zu each)\n", sc->name, variant_names[variant], sz, hm, bm,
-	       diff_pct, ci, mc.n[0]);
+	fprintf(f, "%-7s %-8s guest=%-5s harness median %s vs bare ioctl loop median %s "
+		"(%+.1f%%%s, n=%zu each)\n", sc->name, variant_names[variant], sz, hm, bm,
+		diff_pct, ci, mc.n[0]);
 	control_json(run, &mc, diff_pct, interval);
 }
 
 /* Cost per unit of the scenario's scale (zap-all: per zapped shadow page). */
-void print_fit(const char *variant, const char *scale, const double *x, const double *y,
-	       unsigned n)
+void print_fit(FILE *out, const char *variant, const char *scale, const double *x,
+	       const double *y, unsigned n)
 {
 	struct fit f;
 	if (n < 3 || linear_fit_ci(x, y, n, 0.95, &f) < 0) {
-		printf("fit     %-8s needs 3 sizes with a nonzero scale, has %u\n", variant, n);
+		fprintf(out, "fit     %-8s needs 3 sizes with a nonzero scale, has %u\n", variant, n);
 		return;
 	}
-	printf("fit     %-8s %.1f ns per %s [%.1f .. %.1f at 95%%] + %.1f us fixed "
-	       "(r2=%.3f, %u sizes)%s%s\n", variant, f.b, scale, f.b_lo, f.b_hi, f.a / 1e3, f.r2, n,
-	       f.flat ? ": " : "", fit_phrase(&f));
+	fprintf(out, "fit     %-8s %.1f ns per %s [%.1f .. %.1f at 95%%] + %.1f us fixed "
+		"(r2=%.3f, %u sizes)%s%s\n", variant, f.b, scale, f.b_lo, f.b_hi, f.a / 1e3, f.r2,
+		n, f.flat ? ": " : "", fit_phrase(&f));
 }
 
 /* ---- --precision ---- */
@@ -161,18 +161,6 @@ uint64_t run_precision_start(const struct run_cli *c, int variants)
 	uint64_t need = precision_min_units(variants);
 	uint64_t start = c->o.rounds > need ? c->o.rounds : need;
 	return start < c->max_rounds ? start : c->max_rounds;
-}
-
-/* "42s", "3m28s", "1h02m". */
-static void fmt_duration(double s, char *buf, size_t len)
-{
-	unsigned long t = (unsigned long)(s + 0.5);
-	if (t < 60)
-		snprintf(buf, len, "%lus", t);
-	else if (t < 3600)
-		snprintf(buf, len, "%lum%02lus", t / 60, t % 60);
-	else
-		snprintf(buf, len, "%luh%02lum", t / 3600, t / 60 % 60);
 }
 
 /* A value of the estimate: a ratio (3 significant digits), or the primary's median in
@@ -244,9 +232,9 @@ void run_precision_report(const struct run_cli *c, const struct run_precision *r
 	char iv[320], el[24];
 	fmt_interval(c, rp, iv, sizeof(iv));
 	fmt_duration(rp->elapsed_s, el, sizeof(el));
-	printf("# precision %s guest=%s: %s, target +-%g%%: %s after %llu rounds (%s)\n",
-	       c->sc->name, sz, iv, c->precision, rp->stopped, (unsigned long long)rp->rounds,
-	       el);
+	fprintf(c->out, "# precision %s guest=%s: %s, target +-%g%%: %s after %llu rounds "
+		"(%s)\n", c->sc->name, sz, iv, c->precision, rp->stopped,
+		(unsigned long long)rp->rounds, el);
 	for (int v = 0; v < n; v++)
 		if (json[v])
 			json_object_object_add(json[v], "precision", precision_json(c, rp));

@@ -65,7 +65,10 @@ void format_double(double v, char *buf, size_t len);
 /* A JSON string, or NULL (JSON null) for NULL and "": readers need not tell "" from
  * "unknown". */
 
-/* Raw samples one per line with '#' headers (ministat and gnuplot read them). */
-void result_print_raw(FILE *f, json_object *run);
+/* run --raw: the samples of the run's primary metric (its "primary"), one per line and
+ * nothing else on f, so that ministat and gnuplot read f as it is. The run's
+ * "# scenario=.. variant=.. metric=.. unit=.. n=.." header, or why it has no samples
+ * (unsupported, no primary), goes to hdr (NULL: nowhere). */
+void result_print_raw(FILE *f, FILE *hdr, json_object *run);
 
 #endif

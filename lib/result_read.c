@@ -257,35 +257,32 @@ static const char *get_str(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
-void result_print_raw(FILE *f, json_object *run)
+void result_print_raw(FILE *f, FILE *hdr, json_object *run)
 {
 	const char *scenario = get_str(run, "scenario"), *variant = get_str(run, "variant");
-	json_object *metrics;
-	bool first = true;
+	const char *primary = get_str(run, "primary");
+	json_object *metrics, *m, *samples;
 
 	if (!strcmp(get_str(run, "status"), "unsupported")) {
-		fprintf(f, "# scenario=%s variant=%s unsupported: %s\n", scenario, variant,
-			get_str(run, "reason"));
+		if (hdr)
+			fprintf(hdr, "# scenario=%s variant=%s unsupported: %s\n", scenario, variant,
+				get_str(run, "reason"));
 		return;
 	}
 	if (!json_object_object_get_ex(run, "metrics", &metrics) ||
-	    !json_object_is_type(metrics, json_type_object))
+	    !json_object_is_type(metrics, json_type_object) ||
+	    !json_object_object_get_ex(metrics, primary, &m) ||
+	    !json_object_object_get_ex(m, "samples", &samples) ||
+	    !json_object_is_type(samples, json_type_array)) {
+		if (hdr)
+			fprintf(hdr, "# scenario=%s variant=%s: no samples of a primary metric (%s)\n",
+				scenario, variant, primary);
 		return;
-
-	json_object_object_foreach(metrics, name, m) {
-		json_object *samples;
-		size_t n;
-
-		if (!json_object_object_get_ex(m, "samples", &samples) ||
-		    !json_object_is_type(samples, json_type_array))
-			continue;
-		n = json_object_array_length(samples);
-		if (!first)
-			fputc('\n', f);
-		first = false;
-		fprintf(f, "# scenario=%s variant=%s metric=%s unit=%s n=%zu\n", scenario,
-			variant, name, get_str(m, "unit"), n);
-		for (size_t i = 0; i < n; i++)
-			print_value(f, json_object_array_get_idx(samples, i));
 	}
+	size_t n = json_object_array_length(samples);
+	if (hdr)
+		fprintf(hdr, "# scenario=%s variant=%s metric=%s unit=%s n=%zu\n", scenario,
+			variant, primary, get_str(m, "unit"), n);
+	for (size_t i = 0; i < n; i++)
+		print_value(f, json_object_array_get_idx(samples, i));
 }

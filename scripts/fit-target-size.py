@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-# Slope of zap-slot's delete median against the deleted slot's size, with its 95% t
+# Slope of a run's primary latency (zap-slot's delete) against the deleted slot's size, with its 95% t
 # interval (least squares over the per-VM medians of every size), from the files
 # `run delete --variants zap-slot --target-size SIZE --json DIR/target-MMU-SIZE.json` wrote.
 # Needs Debian's python3-scipy.  Usage: fit-target-size.py DIR
@@ -15,8 +15,10 @@ for mmu in ("shadow", "tdp"):
             if r.get("status") != "measured":
                 continue
             size = r["params"]["target_size"] / 2**20
-            m = r["metrics"]["delete_ns"]["samples"]
-            vm = r["metrics"]["vm_round"]["samples"]
+            # By role, as every reader of schema 2: the run's primary, the VM index.
+            ms = r["metrics"]
+            m = ms[r["primary"]]["samples"]
+            vm = next(v for v in ms.values() if v.get("role") == "index")["samples"]
             for v in sorted(set(vm)):
                 xs.append(size)
                 ys.append(np.median([s for s, k in zip(m, vm) if k == v]) / 1e6)

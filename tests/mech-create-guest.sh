@@ -25,4 +25,25 @@ else
 fi
 grep -q '^create  zap-all  guest=64M ' "$work/create.txt" ||
 	{ echo "FAIL: no summary line for create zap-all"; exit 1; }
+
+# stdout carries the data alone, everything else goes to stderr (progress included: no
+# --quiet here): --raw is one run's primary samples, one per line, as ministat reads
+# them; --json - is the result file.
+nay() { echo "FAIL: $*"; failures=$((failures + 1)); }
+r=(run create --guest-mem 64M --rounds 1 --reps 3 --warmup 1 --variants zap-all)
+"$msb" "${r[@]}" --raw >"$work/raw.txt" 2>"$work/raw.err"
+[[ $(wc -l <"$work/raw.txt") == 3 ]] || nay "run --raw: not 3 lines on stdout"
+if grep -qvE '^[0-9][0-9.e+-]*$' "$work/raw.txt"; then nay "run --raw: a non-sample on stdout"; fi
+grep -q '^create  zap-all  guest=64M ' "$work/raw.err" || nay "run --raw: no summary on stderr"
+if command -v ministat >/dev/null; then
+	ministat <"$work/raw.txt" | grep -q '^x *3 ' || nay "run --raw | ministat"
+else
+	echo "ministat not installed: run --raw | ministat not checked"
+fi
+"$msb" "${r[@]}" --json - >"$work/stdout.json" 2>"$work/json.err"
+[[ $(head -c1 "$work/stdout.json") == "{" ]] || nay "run --json -: stdout is not JSON alone"
+[[ $("$jg" "$work/stdout.json" runs.0.primary) == create_fresh_ns ]] ||
+	nay "run --json -: stdout is not the result file"
+grep -q '^create  zap-all  guest=64M ' "$work/json.err" || nay "run --json -: no summary on stderr"
+echo "ok: run --raw and --json - write their data alone on stdout"
 finish

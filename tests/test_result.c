@@ -200,36 +200,54 @@ static void check_content(json_object *root)
 	CHECK(get(run, "metrics") == NULL);
 }
 
-static const char raw_expect[] =
-	"# scenario=delete variant=zap-all metric=delete_ns unit=ns n=3\n"
-	"1000\n1500.5\n1200\n"
-	"\n"
-	"# scenario=delete variant=zap-all metric=mmu_shadow_zapped unit=pages n=3\n"
-	"518\n518\n518\n"
-	"\n"
-	"# scenario=delete variant=zap-all metric=ratio unit=x n=2\n"
-	"0.1\n1e-07\n";
+/* run --raw: the primary's samples alone on one stream, the header on the other. */
+static const char raw_expect[] = "1000\n1500.5\n1200\n";
+static const char raw_header[] =
+	"# scenario=delete variant=zap-all metric=delete_ns unit=ns n=3\n";
 
 static void check_raw(json_object *root)
 {
 	json_object *runs = get(root, "runs");
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	json_object *run0 = json_object_array_get_idx(runs, 0);
+	char *buf = NULL, *hbuf = NULL;
+	size_t len = 0, hlen = 0;
+	FILE *f = open_memstream(&buf, &len), *h = open_memstream(&hbuf, &hlen);
 
-	result_print_raw(f, json_object_array_get_idx(runs, 0));
+	/* No primary: nothing on the samples' stream, the reason on the other. */
+	result_print_raw(f, h, run0);
+	fflush(f);
+	fflush(h);
+	CHECK(len == 0);
+	CHECK(strstr(hbuf, "no samples of a primary metric") != NULL);
 	fclose(f);
-	CHECK(!strcmp(buf, raw_expect));
-	if (strcmp(buf, raw_expect))
-		fprintf(stderr, "raw output:\n%s", buf);
+	fclose(h);
 	free(buf);
+	free(hbuf);
+
+	json_object_object_add(run0, "primary", json_object_new_string("delete_ns"));
+	f = open_memstream(&buf, &len);
+	h = open_memstream(&hbuf, &hlen);
+	result_print_raw(f, h, run0);
+	fclose(f);
+	fclose(h);
+	CHECK(!strcmp(buf, raw_expect));
+	CHECK(!strcmp(hbuf, raw_header));
+	if (strcmp(buf, raw_expect) || strcmp(hbuf, raw_header))
+		fprintf(stderr, "raw output:\n%s\nheader:\n%s", buf, hbuf);
+	free(buf);
+	free(hbuf);
+	json_object_object_del(run0, "primary");
 
 	f = open_memstream(&buf, &len);
-	result_print_raw(f, json_object_array_get_idx(runs, 1));
+	h = open_memstream(&hbuf, &hlen);
+	result_print_raw(f, h, json_object_array_get_idx(runs, 1));
 	fclose(f);
-	CHECK(!strcmp(buf, "# scenario=delete variant=zap-slot unsupported: "
-			   "SLOT_ZAP_ALL quirk not supported\n"));
+	fclose(h);
+	CHECK(len == 0);
+	CHECK(!strcmp(hbuf, "# scenario=delete variant=zap-slot unsupported: "
+			    "SLOT_ZAP_ALL quirk not supported\n"));
 	free(buf);
+	free(hbuf);
 }
 
 static void test_write_read(void)

@@ -58,7 +58,7 @@ static void query_run(const struct rs_run *r)
 	if (!null)
 		null = fopen("/dev/null", "w");
 	if (null)
-		result_print_raw(null, r->obj); /* run --raw, export's raw text */
+		result_print_raw(null, null, r->obj); /* run --raw, export's raw text */
 	free(run_key(r->obj, true));
 	free(run_key(r->obj, false));
 	(void)rs_metric(r, r->scale);
