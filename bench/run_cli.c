@@ -86,7 +86,7 @@ static const struct opt control_opts[] = {
 	  "the sizes of a sweep are shuffled with --seed either way" },
 	{ .name = "seed", .kind = OPT_UINT, .off = RUN(seed), .metavar = "N", .def = "1",
 	  .help = "seed of the schedule's random choices (recorded in the result file)" },
-	{ .name = "variants", .short_name = 'V', .kind = OPT_STRING, .off = RUN(variants),
+	{ .name = "variants", .kind = OPT_STRING, .off = RUN(variants),
 	  .metavar = "LIST", .def = "zap-all,zap-slot", .help = "zap-all (quirk on, the "
 	  "default) and/or zap-slot (KVM_X86_QUIRK_SLOT_ZAP_ALL disabled)" },
 	{ .name = "numa", .kind = OPT_STRING, .off = RUN(numa), .metavar = "LIST",

@@ -558,7 +558,7 @@ int cmd_compare(int argc, char **argv)
 	const char *variants[2] = { NULL, NULL };
 	char vbuf[128], err[1024];
 	const struct opt opts[] = {
-		{ .name = "variants", .short_name = 'V', .kind = OPT_STRING, .metavar = "BASE,NEW",
+		{ .name = "variants", .kind = OPT_STRING, .metavar = "BASE,NEW",
 		  .help = "compare two variants inside one file (zap-all,zap-slot) instead of "
 			  "files", .dest = &o.variants },
 		REPORT_FORMAT_OPT(&o.format),
@@ -570,7 +570,7 @@ int cmd_compare(int argc, char **argv)
 			  "where they are: samples of one VM are not)" },
 		{ .name = "samples", .kind = OPT_FLAG, .dest = &o.samples,
 		  .help = "BASE and NEW are plain sample files: one value per line, or VM VALUE" },
-		{ .name = "force", .short_name = 'f', .kind = OPT_FLAG,
+		{ .name = "force", .kind = OPT_FLAG,
 		  .help = "compare files from different hosts or environments", .dest = &o.force },
 		{ .name = "across-layouts", .short_name = 'L', .kind = OPT_FLAG,
 		  .help = "match runs whatever their NUMA layout (run --numa local vs remote)",
