@@ -2,9 +2,7 @@
 /* Timing one memslot change (KVM_SET_USER_MEMORY_REGION) with the VM stats around it. */
 #include "change.h"
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "util.h"
@@ -175,13 +173,8 @@ static uint64_t time_memslot_ioctl(struct bench_vm *b, const char *kind,
 	uint64_t t0 = now_ns();
 	int r = __vm_set_memslot(&b->vm, c->slot, c->flags, c->gpa, c->size, c->hva);
 	uint64_t t1 = now_ns();
-	if (r < 0) {
-		if (r == -EIO)
-			kvm_ioctl_fail("VM", "KVM_SET_USER_MEMORY_REGION", b->vm.id, EIO);
-		msb_die("%s of memslot %u (gpa 0x%llx, size 0x%llx, flags 0x%x) failed: %s", kind,
-			c->slot, (unsigned long long)c->gpa, (unsigned long long)c->size, c->flags,
-			strerror(-r));
-	}
+	if (r < 0)
+		vm_memslot_fail(&b->vm, kind, r, c->slot, c->flags, c->gpa, c->size);
 	return t1 - t0;
 }
 

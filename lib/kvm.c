@@ -106,17 +106,22 @@ int __vm_set_memslot(struct kvm_vm *vm, uint32_t slot, uint32_t flags, uint64_t 
 	return __vm_ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
+void vm_memslot_fail(struct kvm_vm *vm, const char *what, int r, uint32_t slot,
+		     uint32_t flags, uint64_t gpa, uint64_t size)
+{
+	if (r == -EIO)
+		kvm_ioctl_fail("VM", "KVM_SET_USER_MEMORY_REGION", vm->id, EIO);
+	msb_die("%s: KVM_SET_USER_MEMORY_REGION (VM %d, slot %u, gpa 0x%llx, size 0x%llx, "
+		"flags 0x%x) failed: %s", what, vm->id, slot, (unsigned long long)gpa,
+		(unsigned long long)size, flags, strerror(-r));
+}
+
 void vm_set_memslot(struct kvm_vm *vm, uint32_t slot, uint32_t flags, uint64_t gpa,
 		    uint64_t size, void *hva)
 {
 	int r = __vm_set_memslot(vm, slot, flags, gpa, size, hva);
-	if (r < 0) {
-		if (r == -EIO)
-			kvm_ioctl_fail("VM", "KVM_SET_USER_MEMORY_REGION", vm->id, EIO);
-		msb_die("VM KVM_SET_USER_MEMORY_REGION (VM %d, slot %u, gpa 0x%llx, size 0x%llx, "
-			"flags 0x%x) failed: %s", vm->id, slot, (unsigned long long)gpa,
-			(unsigned long long)size, flags, strerror(-r));
-	}
+	if (r < 0)
+		vm_memslot_fail(vm, "VM", r, slot, flags, gpa, size);
 }
 
 void vm_delete_memslot(struct kvm_vm *vm, uint32_t slot)

@@ -60,6 +60,11 @@ int __vm_disable_quirks(struct kvm_vm *vm, uint64_t mask);
 
 int __vm_set_memslot(struct kvm_vm *vm, uint32_t slot, uint32_t flags, uint64_t gpa,
 		     uint64_t size, void *hva);
+/* A failed KVM_SET_USER_MEMORY_REGION (r = -errno) of the change called what: EIO as a
+ * dead VM, anything else with the region's fields. Does not return. */
+__attribute__((noreturn)) void vm_memslot_fail(struct kvm_vm *vm, const char *what, int r,
+					       uint32_t slot, uint32_t flags, uint64_t gpa,
+					       uint64_t size);
 void vm_set_memslot(struct kvm_vm *vm, uint32_t slot, uint32_t flags, uint64_t gpa,
 		    uint64_t size, void *hva);
 void vm_delete_memslot(struct kvm_vm *vm, uint32_t slot);
