@@ -477,10 +477,7 @@ static void add_param(json_object *p, const struct opt *o, const void *base)
 {
 	char key[64];
 	const char *field = (const char *)base + o->off;
-	snprintf(key, sizeof(key), "%s", o->name);
-	for (char *k = key; *k; k++)
-		if (*k == '-')
-			*k = '_';
+	opt_param_key(o, key, sizeof(key));
 	json_object *v = NULL;
 	switch (o->kind) {
 	case OPT_FLAG:

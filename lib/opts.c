@@ -7,6 +7,14 @@
 
 #include "util.h"
 
+void opt_param_key(const struct opt *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", o->name);
+	for (char *k = buf; *k; k++)
+		if (*k == '-')
+			*k = '_';
+}
+
 void opt_choices(const struct opt *o, char *buf, size_t len)
 {
 	size_t l = 0;

@@ -64,6 +64,9 @@ bool opt_set(const struct opt *o, void *base, const char *val, char *err, size_t
 uint64_t opt_number(const struct opt *o, const char *text);
 /* The spelling of a choice option's current value in base ("4K"), or NULL. */
 const char *opt_choice_name(const struct opt *o, const void *base);
+/* The key an option's value has in a result file's params: its name, '-' as '_'
+ * ("guest-mem" -> "guest_mem"), so writer and reader derive it alike. */
+void opt_param_key(const struct opt *o, char *buf, size_t len);
 /* "4K|2M" for help and messages. */
 void opt_choices(const struct opt *o, char *buf, size_t len);
 

@@ -50,10 +50,7 @@ static void add_defaults(json_object *params, const struct opt *opts, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct opt *o = &opts[i];
 		char key[64];
-		snprintf(key, sizeof(key), "%s", o->name);
-		for (char *k = key; *k; k++)
-			if (*k == '-')
-				*k = '_';
+		opt_param_key(o, key, sizeof(key));
 		if (jget(params, key))
 			continue;
 		const char *v = o->legacy ? o->legacy : o->def;
