@@ -2,6 +2,8 @@
 /* Timing one memslot change (KVM_SET_USER_MEMORY_REGION) with the VM stats around it. */
 #include "change.h"
 
+#include <x86intrin.h>
+
 #include <stdio.h>
 #include <time.h>
 
@@ -134,16 +136,62 @@ static void record_vm_stats(struct bench_vm *b, const struct memslot_change *c,
 	attribution(b, c, s0, s1);
 }
 
-/* --trace: zap-all events of the change, and the kernel's n_used_mmu_pages at the zap. */
-static void add_trace(struct bench_vm *b)
+/* --trace: a gap between two consecutive zap events longer than this many times their
+ * median is a long gap. Zapping one shadow page costs about the same as the next (a
+ * last-level table unlinks at most 512 SPTEs), so gaps stay within a few times their
+ * median unless the zap stopped: a yield (cond_resched_rwlock_write(), checked every 10
+ * pages, BATCH_ZAP_PAGES, runs another task first), a contended lock handed over, or the
+ * CPU taken (interrupts; a nested host). results/README.md has the measured gaps. */
+#define TRACE_LONG_GAP_FACTOR 10
+
+/* --trace: what the zap events inside the ioctl [t0, t1] say. The shadow MMU zaps shadow
+ * pages one kvm_mmu_prepare_zap_page event each; the TDP MMU zaps its roots without that
+ * event (kvm_tdp_mmu_*), so under it only the kvm_mmu_zap_all_fast count is kept. */
+static void add_trace(struct bench_vm *b, uint64_t t0, uint64_t t1)
 {
-	unsigned events;
-	uint64_t used;
-	if (trace_zap_all_fast(b->trace, &events, &used) < 0)
-		msb_die_errno("--trace: cannot read %s/trace", b->trace->dir);
-	bench_add(b, "trace_zap_all_fast", "events", events);
-	if (events)
-		bench_add(b, "trace_used_pages", "pages", (double)used);
+	struct trace_zap z;
+	if (trace_collect(b->trace) < 0)
+		msb_die_errno("--trace: cannot read the trace in %s", b->trace->dir);
+	trace_zap_summary(b->trace, t0, t1, TRACE_LONG_GAP_FACTOR, &z);
+	bench_add(b, "trace_zap_all_fast", "events", z.zap_all);
+	if (z.zap_all)
+		bench_add(b, "trace_used_pages", "pages", (double)z.used_pages);
+	bench_add(b, "trace_lost_events", "count", (double)b->trace->lost);
+	if (b->o->tdp || b->trace->ids[TK_PREPARE_ZAP] < 0)
+		return;
+	uint64_t span = z.first ? z.last - z.first : 0;
+	bench_add(b, "trace_zap_pages", "pages", (double)z.pages);
+	bench_add(b, "trace_zap_span_ns", "ns", (double)span);
+	bench_add(b, "trace_outside_zap_ns", "ns", (double)(t1 - t0 - span));
+	bench_add(b, "trace_zap_long_gaps", "count", z.long_gaps);
+	if (z.pages) {
+		bench_add(b, "trace_zap_ns_per_page", "ns", (double)span / (double)z.pages);
+		bench_add(b, "trace_zap_gap_median_ns", "ns", (double)z.gap_median);
+		bench_add(b, "trace_zap_gap_max_ns", "ns", (double)z.gap_max);
+	}
+	if (b->trace->ids[TK_SWITCH_OUT] < 0)
+		return;
+	uint64_t off = trace_offcpu_ns(b->trace, t0, t1);
+	uint64_t off_span = span ? trace_offcpu_ns(b->trace, z.first, z.last) : 0;
+	bench_add(b, "trace_zap_yields", "count", z.yields);
+	bench_add(b, "trace_zap_offcpu_ns", "ns", (double)off_span);
+	bench_add(b, "trace_outside_zap_offcpu_ns", "ns", (double)(off - off_span));
+}
+
+/* --trace: the faults KVM handled for vCPU 0's refault [t0, t1] (it runs on the traced
+ * thread); the window ends here. */
+static void add_refault_trace(struct bench_vm *b, uint64_t t0, uint64_t t1)
+{
+	uint64_t faults, mapped;
+	if (trace_collect(b->trace) < 0)
+		msb_die_errno("--trace: cannot read the trace in %s", b->trace->dir);
+	trace_window_end(b->trace);
+	trace_fault_count(b->trace, t0, t1, &faults, &mapped);
+	bench_add(b, "trace_refault_lost_events", "count", (double)b->trace->lost);
+	if (b->trace->ids[TK_PAGE_FAULT] >= 0)
+		bench_add(b, "trace_refault_faults", "count", (double)faults);
+	if (b->trace->ids[TK_SPTE_REQUESTED] >= 0)
+		bench_add(b, "trace_refault_spte_requested", "count", (double)mapped);
 }
 
 /* This thread's run-queue wait (schedstat's second field), ns; false where the kernel
@@ -168,11 +216,14 @@ static uint64_t thread_cpu_ns(void)
 
 /* The ioctl alone between two clock reads; a failure ends the run naming the change. */
 static uint64_t time_memslot_ioctl(struct bench_vm *b, const char *kind,
-				   const struct memslot_change *c)
+				   const struct memslot_change *c, uint64_t *start)
 {
+	b->ioctl_tsc[0] = __rdtsc();
 	uint64_t t0 = now_ns();
+	*start = t0;
 	int r = __vm_set_memslot(&b->vm, c->slot, c->flags, c->gpa, c->size, c->hva);
 	uint64_t t1 = now_ns();
+	b->ioctl_tsc[1] = __rdtsc();
 	if (r < 0)
 		vm_memslot_fail(&b->vm, kind, r, c->slot, c->flags, c->gpa, c->size);
 	return t1 - t0;
@@ -180,15 +231,18 @@ static uint64_t time_memslot_ioctl(struct bench_vm *b, const char *kind,
 
 uint64_t change_time_bare(struct bench_vm *b, const struct memslot_change *c)
 {
-	return time_memslot_ioctl(b, "bare-loop change", c);
+	uint64_t t0;
+	return time_memslot_ioctl(b, "bare-loop change", c, &t0);
 }
 
 void change_run(struct bench_vm *b, const char *kind, const struct memslot_change *c,
 		bool primary, bool record)
 {
 	struct kvm_stats_snap s0, s1;
-	if (primary && record && b->trace)
-		trace_clear(b->trace);
+	/* In warm-up too: the ring buffer is sized then, not before a measured change. */
+	if (primary && b->trace)
+		trace_window_start(b->trace, b->o->guest_mem / b->o->touch_stride,
+				   pin_cpu(&b->o->pin, 0));
 	uint64_t sec0 = 0, sec1 = 0;
 	if (primary && record) {
 		if (b->o->tdp)
@@ -199,7 +253,8 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 	bool waits = primary && record && runq_wait_ns(&wait0);
 	uint64_t cpu0 = thread_cpu_ns();
 
-	uint64_t ns = time_memslot_ioctl(b, kind, c);
+	uint64_t t0;
+	uint64_t ns = time_memslot_ioctl(b, kind, c, &t0);
 	uint64_t cpu1 = thread_cpu_ns();
 	waits = waits && runq_wait_ns(&wait1);
 	if (!record)
@@ -219,7 +274,7 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 		bench_add(b, "ioctl_runq_wait_ns", "ns", (double)(wait1 - wait0));
 	record_vm_stats(b, c, &s0, &s1, sec0, sec1);
 	if (b->trace)
-		add_trace(b);
+		add_trace(b, t0, t0 + ns);
 	stats_snap_free(&s0);
 	stats_snap_free(&s1);
 }
@@ -250,7 +305,7 @@ void stall_window_start(struct bench_vm *b)
 	uint64_t t0 = now_ns();
 	for (uint64_t i = 1; i < b->o->vcpus; i++) {
 		struct guest_ctl *ctl = guest_ctl(&b->as, (int)i);
-		while (ctl->gap_seen != ctl->gap_epoch)
+		while (ctl->gap_seen != ctl->gap_epoch && !guest_failure())
 			if (now_ns() - t0 > STALL_ACK_NS)
 				msb_die("vCPU %llu touched no memory for 10 s (its touch loop is stuck)",
 					(unsigned long long)i);
@@ -273,9 +328,12 @@ void stall_window_add(struct bench_vm *b, bool record)
 void refault_run(struct bench_vm *b, bool record)
 {
 	int64_t pf;
+	uint64_t t0 = now_ns();
 	uint64_t ns = bench_touch(b, &pf);
 	if (!record)
 		return;
+	if (b->trace)
+		add_refault_trace(b, t0, now_ns());
 	bench_add(b, "refault_ns", "ns", (double)ns);
 	bench_add(b, "refault_pf_fixed", "count", (double)pf);
 }

@@ -13,6 +13,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_kinds(int argc, char **argv);
 int cmd_plotdata(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 
 /* The commands in `memslot-bench --help` order (main.c), for help --man (man.c). */
 struct command {

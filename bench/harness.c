@@ -33,10 +33,12 @@ void bench_aspace_cfg(const struct run_opts *o, struct aspace_cfg *cfg)
 	cfg->page_shift = o->page_size ? PAGE_SHIFT_2M : PAGE_SHIFT_4K;
 	cfg->backing = (enum aspace_backing)o->backing;
 	cfg->nvcpus = (unsigned)o->vcpus;
-	cfg->bind_mem = o->place.bound;
+	placement_mem_policy(&o->place, &cfg->mem_policy, &cfg->mem_nodes);
+	cfg->pt_spread = o->pt_placement == PT_SPREAD;
 	if (o->vcpu_mode == VCPU_RUNNING)
 		cfg->extra_pt_pages = pt_pages_needed(running_slot_size(o), PAGE_SHIFT_4K) + 2;
-	cfg->mem_node = o->place.mem_node;
+	if (o->own_vcpu_threads)
+		cfg->extra_pt_pages += pt_pages_needed(o->vcpus * SLOG_BYTES, PAGE_SHIFT_4K) + 2;
 	/* --host-mem auto: memfd aliases guests above 1 GiB onto 1 GiB of host memory */
 	cfg->host_mem = o->host_mem;
 	if (!cfg->host_mem)
@@ -66,6 +68,8 @@ uint64_t rss_peak_bytes(void)
 	fclose(f);
 	return kib * 1024;
 }
+
+static void open_vcpu_logs(struct bench_vm *b);
 
 static uint64_t touch_pages(const struct bench_vm *b)
 {
@@ -103,6 +107,11 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 				false);
 	if (o->vcpu_mode == VCPU_RUNNING)
 		b->running_slot = aspace_add_slot(&b->as, 0, running_slot_size(o), true);
+	for (uint64_t i = 1; o->vcpu_mode == VCPU_RUNNING && i < o->vcpus; i++) /* --numa spread */
+		placement_bind_vcpu_set(&o->place, (unsigned)i, (uint8_t *)b->as.slots[
+			b->running_slot].hva + (i - 1) * o->running_set, o->running_set);
+	if (o->own_vcpu_threads)
+		b->log_slot = aspace_add_slot(&b->as, 0, o->vcpus * SLOG_BYTES, true);
 	guest_load(&b->as);
 
 	b->vcpus = msb_calloc(o->vcpus, sizeof(*b->vcpus));
@@ -113,16 +122,15 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 	}
 	if (stats_open(b->vm.fd, &b->vm_stats) < 0 || stats_open(b->vcpus[0].fd, &b->vcpu0_stats) < 0)
 		msb_die("KVM_GET_STATS_FD failed: memslot-bench needs KVM binary stats (Linux 5.14+)");
+	if (o->own_vcpu_threads)
+		open_vcpu_logs(b);
 
-	if (o->vcpu_mode != VCPU_IDLE && (b->ns_per_tick = tsc_ns_per_tick()) <= 0)
+	if ((o->vcpu_mode != VCPU_IDLE || o->own_vcpu_threads) &&
+	    (b->ns_per_tick = tsc_ns_per_tick()) <= 0)
 		msb_die("the TSC does not advance: cannot time the running vCPUs' stalls");
 	/* Populate once: every later repetition starts from this state. */
 	bench_touch(b, NULL);
 	b->setup_ns = now_ns() - t0;
-	if (o->place.bound &&
-	    placement_count_on_node(b->as.data_host, b->as.host_size, o->place.mem_node, 1024,
-				    &b->pages_on_node, &b->pages_checked) < 0)
-		msb_die_errno("move_pages: cannot check where the guest memory is");
 	return 0;
 }
 
@@ -140,22 +148,37 @@ static void loop_range(const struct bench_vm *b, int vcpu, uint64_t *gpa, uint64
 	*size = b->o->running_set;
 }
 
+/* A vCPU thread's work: one guest call, on the thread's own CPU. */
+struct vcpu_call {
+	struct bench_vm *b;
+	struct kvm_vcpu *vcpu;
+	unsigned pin_index;
+	uint64_t fn, a[4];
+};
+
 static void *vcpu_thread(void *arg)
 {
-	struct bench_vm *b = ((void **)arg)[0];
-	struct kvm_vcpu *vcpu = ((void **)arg)[1];
+	struct vcpu_call call = *(struct vcpu_call *)arg;
 	free(arg);
 	char err[160];
-	int cpu = pin_cpu(&b->o->pin, (unsigned)vcpu->id);
-	if (cpu >= 0 && pin_this_thread(cpu, err, sizeof(err)) < 0)
-		msb_die("vCPU %d: %s", vcpu->id, err);
-	uint64_t gpa, size;
-	loop_range(b, vcpu->id, &gpa, &size);
-	uint64_t npages = size / b->o->touch_stride;
-	guest_call(vcpu, guest_ctl(&b->as, vcpu->id), guest_fn(guest_touch_loop),
-		   TOUCH_SEED + ((uint64_t)vcpu->id << 40), gpa, npages ? npages : 1,
-		   b->o->touch_stride);
+	if (placement_bind_thread(&call.b->o->place, &call.b->o->pin, call.pin_index,
+				  call.b->actual, err, sizeof(err)) < 0)
+		msb_die("vCPU %d: %s", call.vcpu->id, err);
+	guest_call(call.vcpu, guest_ctl(&call.b->as, call.vcpu->id), call.fn, call.a[0], call.a[1],
+		   call.a[2], call.a[3]);
 	return NULL;
+}
+
+static void vcpu_thread_start(struct bench_vm *b, unsigned i, unsigned pin_index,
+			      uint64_t fn, const uint64_t a[4])
+{
+	struct vcpu_call *call = msb_calloc(1, sizeof(*call));
+	*call = (struct vcpu_call){ .b = b, .vcpu = &b->vcpus[i], .pin_index = pin_index, .fn = fn,
+				    .a = { a[0], a[1], a[2], a[3] } };
+	guest_ctl(&b->as, (int)i)->stop = 0;
+	int r = pthread_create(&b->threads[i], NULL, vcpu_thread, call);
+	if (r)
+		msb_die("pthread_create for vCPU %u: %s", i, strerror(r));
 }
 
 void bench_vcpus_start(struct bench_vm *b)
@@ -163,21 +186,34 @@ void bench_vcpus_start(struct bench_vm *b)
 	if (b->o->vcpu_mode == VCPU_IDLE || b->threads_running)
 		return;
 	for (uint64_t i = 1; i < b->o->vcpus; i++) {
-		guest_ctl(&b->as, (int)i)->stop = 0;
+		uint64_t gpa, size;
+		loop_range(b, (int)i, &gpa, &size);
 		/* active: the loop's slot is the one that goes away during a change */
 		if (b->o->vcpu_mode == VCPU_ACTIVE) {
-			uint64_t gpa, size;
-			loop_range(b, (int)i, &gpa, &size);
 			b->vcpus[i].mmio_lo = gpa;
 			b->vcpus[i].mmio_hi = gpa + size;
 		}
-		void **arg = msb_calloc(2, sizeof(void *));
-		arg[0] = b;
-		arg[1] = &b->vcpus[i];
-		int r = pthread_create(&b->threads[i], NULL, vcpu_thread, arg);
-		if (r)
-			msb_die("pthread_create for vCPU %llu: %s", (unsigned long long)i, strerror(r));
+		uint64_t npages = size / b->o->touch_stride;
+		const uint64_t a[4] = { TOUCH_SEED + (i << 40), gpa, npages ? npages : 1,
+					b->o->touch_stride };
+		vcpu_thread_start(b, (unsigned)i, (unsigned)i, guest_fn(guest_touch_loop), a);
 	}
+	b->first_thread = 1;
+	b->end_thread = (unsigned)b->o->vcpus;
+	b->threads_running = true;
+}
+
+void bench_vcpus_start_n(struct bench_vm *b, unsigned n, uint64_t fn, const uint64_t *a0,
+			 const uint64_t *a1, const uint64_t *a2, uint64_t a3)
+{
+	if (b->threads_running)
+		msb_die("internal error: vCPU threads started twice");
+	for (unsigned i = 0; i < n; i++) {
+		const uint64_t a[4] = { a0[i], a1[i], a2[i], a3 };
+		vcpu_thread_start(b, i, 1 + i, fn, a);
+	}
+	b->first_thread = 0;
+	b->end_thread = n;
 	b->threads_running = true;
 }
 
@@ -185,11 +221,33 @@ void bench_vcpus_stop(struct bench_vm *b)
 {
 	if (!b->threads_running)
 		return;
-	for (uint64_t i = 1; i < b->o->vcpus; i++)
+	for (uint64_t i = b->first_thread; i < b->end_thread; i++)
 		guest_ctl(&b->as, (int)i)->stop = 1;
-	for (uint64_t i = 1; i < b->o->vcpus; i++)
+	for (uint64_t i = b->first_thread; i < b->end_thread; i++)
 		pthread_join(b->threads[i], NULL);
 	b->threads_running = false;
+}
+
+/* Every vCPU's stats fd and its stall log, pointed to by its control page. */
+static void open_vcpu_logs(struct bench_vm *b)
+{
+	b->vcpu_stats = msb_calloc(b->o->vcpus, sizeof(*b->vcpu_stats));
+	for (unsigned i = 0; i < b->o->vcpus; i++) {
+		if (stats_open(b->vcpus[i].fd, &b->vcpu_stats[i]) < 0)
+			msb_die("KVM_GET_STATS_FD failed for vCPU %u", i);
+		struct stall_log *l = bench_vcpu_log(b, i);
+		memset((void *)l, 0, SLOG_BYTES);
+		l->tl_next = UINT64_MAX; /* no timeline until the host starts one */
+		l->tl_interval = 1;
+		l->threshold = UINT64_MAX;
+		guest_ctl(&b->as, (int)i)->log = b->as.slots[b->log_slot].gpa + (uint64_t)i * SLOG_BYTES;
+	}
+}
+
+struct stall_log *bench_vcpu_log(struct bench_vm *b, unsigned i)
+{
+	return (struct stall_log *)((uint8_t *)b->as.slots[b->log_slot].hva +
+				    (uint64_t)i * SLOG_BYTES);
 }
 
 uint64_t bench_mmio_exits(struct bench_vm *b)
@@ -205,6 +263,9 @@ void bench_vm_teardown(struct bench_vm *b)
 	bench_vcpus_stop(b);
 	stats_close(&b->vm_stats);
 	stats_close(&b->vcpu0_stats);
+	for (uint64_t i = 0; b->vcpu_stats && i < b->o->vcpus; i++)
+		stats_close(&b->vcpu_stats[i]);
+	free(b->vcpu_stats);
 	for (uint64_t i = 0; i < b->o->vcpus; i++)
 		vcpu_close(&b->vcpus[i]);
 	vm_close(&b->vm);
@@ -230,18 +291,39 @@ const struct series *metric_find(const struct metric_set *m, const char *name)
 	return NULL;
 }
 
+/* --pt-placement spread: one call per data slot, past the page tables at its start.
+ * Returns the pages touched; *want gets the pages asked for. */
+static uint64_t touch_spread(struct bench_vm *b, uint64_t *want)
+{
+	uint64_t n = 0;
+	*want = 0;
+	for (unsigned k = 1; k <= b->as.ndata; k++) {
+		uint64_t gpa, size;
+		aspace_slot_data(&b->as.slots[k], &gpa, &size);
+		uint64_t pages = size / b->o->touch_stride;
+		*want += pages;
+		n += guest_call(&b->vcpus[0], guest_ctl(&b->as, 0), guest_fn(guest_touch),
+				TOUCH_SEED + (gpa - ASPACE_DATA_GPA) / b->o->touch_stride, gpa, pages,
+				b->o->touch_stride);
+	}
+	return n;
+}
+
 uint64_t bench_touch(struct bench_vm *b, int64_t *pf_fixed)
 {
 	struct kvm_stats_snap s0, s1;
 	if (pf_fixed)
 		stats_snapshot(&b->vcpu0_stats, &s0);
-	uint64_t t0 = now_ns();
-	uint64_t n = guest_call(&b->vcpus[0], guest_ctl(&b->as, 0), guest_fn(guest_touch),
-				TOUCH_SEED, ASPACE_DATA_GPA, touch_pages(b), b->o->touch_stride);
+	uint64_t t0 = now_ns(), n, want = touch_pages(b);
+	if (b->o->pt_placement == PT_SPREAD)
+		n = touch_spread(b, &want);
+	else
+		n = guest_call(&b->vcpus[0], guest_ctl(&b->as, 0), guest_fn(guest_touch),
+			       TOUCH_SEED, ASPACE_DATA_GPA, touch_pages(b), b->o->touch_stride);
 	uint64_t dt = now_ns() - t0;
-	if (n != touch_pages(b))
+	if (n != want && !guest_failure()) /* a failed guest: the run ends after this rep */
 		msb_die("guest touched %llu of %llu pages", (unsigned long long)n,
-			(unsigned long long)touch_pages(b));
+			(unsigned long long)want);
 	if (pf_fixed) {
 		stats_snapshot(&b->vcpu0_stats, &s1);
 		if (!stats_delta(&b->vcpu0_stats, &s0, &s1, "pf_fixed", pf_fixed))

@@ -20,6 +20,9 @@
 
 enum variant { VARIANT_ZAP_ALL, VARIANT_ZAP_SLOT, NR_VARIANTS };
 enum target { TARGET_UNRELATED, TARGET_POPULATED };
+/* Where the guest's page tables live: all in slot 0, or each one that maps a single data
+ * slot in that slot (so that zap-slot of a populated slot zaps their shadow pages). */
+enum pt_placement { PT_SLOT0, PT_SPREAD };
 /* vCPUs 1..N-1: idle; running a touch loop, each on its own part of a slot created for
  * them that vCPU 0 never touches (so vCPU 0's refault is measured alone); or active: the
  * touch loop on the target slot itself, as in memslot_perf_test's "move active area"
@@ -35,6 +38,7 @@ struct run_opts {
 	uint64_t vcpus;
 	int vcpu_mode;
 	int target;
+	int pt_placement;       /* enum pt_placement */
 	uint64_t extra_slots;   /* unrelated 2 MiB slots besides the data slots */
 	uint64_t target_size;   /* --target unrelated: the size of the extra slot it changes */
 	uint64_t touch_stride;  /* bytes between touched addresses in the working set */
@@ -46,7 +50,10 @@ struct run_opts {
 	int pin_mode;           /* --pin: 0 auto, 1 none */
 	bool tdp;               /* KVM runs the TDP MMU: no shadow-page counts */
 	struct pin_plan pin;    /* the CPU of each thread that runs */
-	bool trace;             /* --trace: kvm_mmu_zap_all_fast events around each change */
+	bool trace;             /* --trace: KVM's MMU events around each change (lib/trace.h) */
+	/* The scenario runs every vCPU, vCPU 0 too, on a thread of its own (pin thread
+	 * 1 + id) and gives each a stall log (SLOG_BYTES) in a slot of their own. */
+	bool own_vcpu_threads;
 	bool quiet;
 };
 
@@ -65,12 +72,16 @@ struct bench_vm {
 	pthread_t *threads;
 	bool threads_running;
 	struct kvm_stats vm_stats, vcpu0_stats;
+	struct kvm_stats *vcpu_stats; /* every vCPU's (own_vcpu_threads), else NULL */
+	unsigned log_slot;      /* own_vcpu_threads: the slot of the vCPUs' stall logs */
+	unsigned first_thread, end_thread; /* threads[first .. end-1] run while threads_running */
 	unsigned first_extra;   /* index in as.slots of the first extra slot */
 	unsigned running_slot;  /* --vcpu-mode running: the slot only vCPUs 1..N-1 touch */
 	uint64_t setup_ns;
-	unsigned pages_checked, pages_on_node; /* --numa: where the populated memory is */
+	struct placement_actual *actual; /* where threads ran (read back), or NULL */
 	struct msb_trace *trace; /* --trace: the run's capture, else NULL */
 	double ns_per_tick;     /* TSC, for the running vCPUs' stall (not with idle vCPUs) */
+	uint64_t ioctl_tsc[2];  /* host TSC just before and after the last timed ioctl */
 	struct metric_set *m;   /* where samples go; the caller's, kept across VMs */
 	struct bench_progress *progress; /* NULL: none */
 };
@@ -113,6 +124,12 @@ uint64_t rss_peak_bytes(void);
 /* Start / stop vCPUs 1..N-1 running the touch loop (not with VCPU_IDLE). */
 void bench_vcpus_start(struct bench_vm *b);
 void bench_vcpus_stop(struct bench_vm *b);
+/* own_vcpu_threads: vCPUs 0..n-1 each call guest function fn(a0[i], a1[i], a2[i], a3) on
+ * a pinned thread of their own; bench_vcpus_stop() sets ctl->stop and joins them. */
+void bench_vcpus_start_n(struct bench_vm *b, unsigned n, uint64_t fn, const uint64_t *a0,
+			 const uint64_t *a1, const uint64_t *a2, uint64_t a3);
+/* vCPU i's stall log (own_vcpu_threads), host view. */
+struct stall_log *bench_vcpu_log(struct bench_vm *b, unsigned i);
 /* MMIO exits the running vCPUs have taken so far (VCPU_ACTIVE: accesses to the target
  * slot while it was deleted or moved away). */
 uint64_t bench_mmio_exits(struct bench_vm *b);
@@ -145,5 +162,7 @@ void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sop
 /* Guest workload in bench/guest_workloads.S: touch(seed, base, npages, stride) again and
  * again until ctl->stop; returns passes. */
 extern const char guest_touch_loop[];
+/* The same loop keeping the stall log (ctl->log, guest_abi.h) for the stall scenario. */
+extern const char guest_stall_loop[];
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "report/format.h"
 #include "env.h"
 #include "kvm.h"
 #include "opts.h"
@@ -156,8 +157,12 @@ static void print_topology(const struct topo_summary *t)
 	}
 }
 
+struct info_out;
+static void emit_json(struct info_out *o, json_object *j);
+static bool info_json_stdout(const struct info_out *o);
+
 /* info --topology SPEC: that machine only, no probing of this one. */
-static int show_topology(const char *spec, bool json)
+static int show_topology(const char *spec, struct info_out *out)
 {
 	struct topo_summary topo;
 	char err[256];
@@ -166,17 +171,15 @@ static int show_topology(const char *spec, bool json)
 		fprintf(stderr, "memslot-bench info: --topology: %s\n", err);
 		return 2;
 	}
-	if (json) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "topology_source", json_object_new_string(spec));
-		json_object_object_add(o, "topology", topo_summary_json(&topo));
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
-	} else {
+	if (!info_json_stdout(out)) {
 		printf("machine:      %s (not this one: --topology)\n", spec);
 		print_topology(&topo);
 	}
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "topology_source", json_object_new_string(spec));
+	json_object_object_add(o, "topology", topo_summary_json(&topo));
+	emit_json(out, o);
+	json_object_put(o);
 	topo_summary_free(&topo);
 	return 0;
 }
@@ -250,32 +253,148 @@ static void print_kvm(const struct kvm_env *k, const struct kvm_facts *f)
 	printf("tracefs:      %s\n", f->tracefs);
 }
 
-int cmd_info(int argc, char **argv)
+/* Where the output goes: text or JSON on stdout (--format), and JSON to a file. */
+struct info_out {
+	int format;           /* enum report_format; -1 until resolved */
+	const char *json;     /* --json FILE; "-": stdout */
+	FILE *json_file;      /* opened before any probing: a bad path fails first */
+};
+
+/* The old `info --json` (a flag, JSON on stdout) is `--json -` now: a --json/-j that is
+ * last or followed by another option gets "-". A new argv (caller frees), or argv. */
+static char **legacy_json_flag(int argc, char **argv)
 {
-	bool json = false;
-	const char *topology = NULL;
+	char **v = msb_calloc((size_t)argc * 2 + 1, sizeof(char *));
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		v[n++] = argv[i];
+		if (i > 0 && (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) &&
+		    (i + 1 == argc || (argv[i + 1][0] == '-' && strcmp(argv[i + 1], "-"))))
+			v[n++] = (char *)"-";
+	}
+	return v;
+}
+
+/* --format and --json together: one line and exit 2 on a contradiction. */
+static void resolve_outputs(struct info_out *o)
+{
+	bool json_stdout = o->json && !strcmp(o->json, "-");
+
+	if (json_stdout && o->format == REPORT_TEXT)
+		msb_usage_error("info", "--json - writes JSON to stdout: it cannot go with "
+				"--format text (give --json a FILE)");
+	if (json_stdout || o->format < 0)
+		o->format = json_stdout ? REPORT_JSON : REPORT_TEXT;
+	if (o->json && !json_stdout) {
+		o->json_file = fopen(o->json, "w");
+		if (!o->json_file)
+			msb_usage_error("info", "--json: cannot write %s: %s", o->json,
+					strerror(errno));
+	}
+}
+
+static bool info_json_stdout(const struct info_out *o)
+{
+	return o->format == REPORT_JSON;
+}
+
+/* The JSON to stdout (--format json, --json -) and/or the --json FILE. */
+static void emit_json(struct info_out *o, json_object *j)
+{
+	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+	if (o->format == REPORT_JSON)
+		puts(text);
+	if (o->json_file) {
+		bool bad = fprintf(o->json_file, "%s\n", text) < 0;
+
+		bad |= fclose(o->json_file) != 0;
+		o->json_file = NULL;
+		if (bad)
+			msb_die("info: cannot write %s", o->json);
+	}
+}
+
+/* Parses argv into o and *topology; returns like cmd_parse_opts. */
+static void parse_info(int argc, char **argv, struct info_out *o, const char **topology)
+{
 	const struct opt opts[] = {
-		{ .name = "json", .short_name = 'j', .kind = OPT_FLAG, .dest = &json,
-		  .help = "print JSON instead of text" },
-		{ .name = "topology", .kind = OPT_STRING, .dest = &topology,
+		FORMAT_OPT(&o->format, "stdout: text (the default) or JSON (the host facts a "
+			   "result file records)", NULL, FORMAT_TEXT, FORMAT_JSON),
+		{ .name = "json", .short_name = 'j', .kind = OPT_STRING, .dest = &o->json,
+		  .metavar = "FILE", .help = "also write the JSON to FILE (-: to stdout, as "
+		  "--format json; a bare --json, the old flag, means -)" },
+		{ .name = "topology", .kind = OPT_STRING, .dest = topology,
 		  .metavar = "SYNTHETIC|FILE.xml", .help = "show that machine's topology instead "
 		  "(nodes with their CPUs, memory and distances): an hwloc synthetic description "
 		  "such as \"pack:2 numa:2 core:8 pu:2\", or lstopo's XML export" },
 	};
-	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts),
-				   "info [--json] [--topology SYNTHETIC|FILE.xml]",
+	char **v = legacy_json_flag(argc, argv);
+	int vc = 0;
+
+	while (v[vc])
+		vc++;
+	int first = cmd_parse_opts(vc, v, opts, ARRAY_SIZE(opts),
+				   "info [--format text|json] [--json FILE|-] "
+				   "[--topology SYNTHETIC|FILE.xml]",
 				   "Print the facts that decide what a measurement here means.");
-	if (first < argc) {
-		fprintf(stderr, "memslot-bench info: unexpected argument '%s'\n", argv[first]);
-		return 2;
+	if (first < vc)
+		msb_usage_error("info", "unexpected argument '%s'", v[first]);
+	free(v);
+	resolve_outputs(o);
+}
+
+static json_object *info_json(const struct host_env *host, const struct topo_summary *topo,
+			      const struct kvm_env *kenv, const struct host_state *hs,
+			      const struct kvm_facts *facts)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "schema", json_object_new_string(RESULT_SCHEMA));
+	json_object_object_add(o, "tool_version", json_object_new_string(PACKAGE_VERSION));
+	json_object_object_add(o, "git_revision", json_object_new_string(MSB_GIT_REV));
+	json_object_object_add(o, "host", host_env_json(host));
+	json_object_object_add(o, "topology", topo ? topo_summary_json(topo) : NULL);
+	json_object_object_add(o, "kvm_env", kvm_env_json(kenv));
+	json_object_object_add(o, "host_state", host_state_to_json(hs));
+	json_object_object_add(o, "kvm", facts ? kvm_facts_json(facts) : NULL);
+	return o;
+}
+
+/* /dev/kvm's facts, where it opens: true and facts filled. */
+static bool probe_facts(const struct kvm_env *kenv, struct kvm_facts *facts)
+{
+	struct kvm_sys sys = { .fd = -1 };
+
+	memset(facts, 0, sizeof(*facts));
+	if (!kenv->dev_kvm)
+		return false;
+	int r = __kvm_open(&sys);
+	if (r < 0) {
+		msb_warn("cannot open /dev/kvm: %s", strerror(-r));
+		return false;
 	}
+	probe_kvm(&sys, facts);
+	probe_tracefs(facts->tracefs, sizeof(facts->tracefs));
+	kvm_close(&sys);
+	return true;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	struct info_out out = { .format = -1 };
+	const char *topology = NULL;
+
+	parse_info(argc, argv, &out, &topology);
 	/* cppcheck-suppress knownConditionTrueFalse ; set through opts[].dest */
 	if (topology)
-		return show_topology(topology, json);
+		return show_topology(topology, &out);
 
 	struct host_env host;
 	struct kvm_env kenv;
 	struct topo_summary topo;
+	struct kvm_facts facts;
 	char err[200];
 	host_env_probe(&host);
 	kvm_env_probe(&kenv);
@@ -284,40 +403,18 @@ int cmd_info(int argc, char **argv)
 	bool have_topo = topo_summarize(NULL, &topo, err, sizeof(err)) == 0;
 	if (!have_topo)
 		msb_warn("topology: %s", err);
+	bool have_facts = probe_facts(&kenv, &facts);
 
-	struct kvm_facts facts;
-	memset(&facts, 0, sizeof(facts));
-	bool have_facts = false;
-	struct kvm_sys sys = { .fd = -1 };
-	if (kenv.dev_kvm) {
-		int r = __kvm_open(&sys);
-		if (r < 0)
-			msb_warn("cannot open /dev/kvm: %s", strerror(-r));
-		else {
-			probe_kvm(&sys, &facts);
-			probe_tracefs(facts.tracefs, sizeof(facts.tracefs));
-			have_facts = true;
-			kvm_close(&sys);
-		}
-	}
-
-	if (json) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "schema", json_object_new_string(RESULT_SCHEMA));
-		json_object_object_add(o, "tool_version", json_object_new_string(PACKAGE_VERSION));
-		json_object_object_add(o, "git_revision", json_object_new_string(MSB_GIT_REV));
-		json_object_object_add(o, "host", host_env_json(&host));
-		json_object_object_add(o, "topology", have_topo ? topo_summary_json(&topo) : NULL);
-		json_object_object_add(o, "kvm_env", kvm_env_json(&kenv));
-		json_object_object_add(o, "host_state", host_state_to_json(hs));
-		json_object_object_add(o, "kvm", have_facts ? kvm_facts_json(&facts) : NULL);
-		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
-	} else {
+	if (out.format == REPORT_TEXT) {
 		print_host(&host, have_topo ? &topo : NULL);
 		print_kvm(&kenv, have_facts ? &facts : NULL);
 		print_host_state(hs);
+	}
+	if (out.format == REPORT_JSON || out.json_file) {
+		json_object *j = info_json(&host, have_topo ? &topo : NULL, &kenv, hs,
+					   have_facts ? &facts : NULL);
+		emit_json(&out, j);
+		json_object_put(j);
 	}
 	free(hs);
 	if (have_topo)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guest.h"
 #include "interrupt.h"
 #include "result.h"
 
@@ -44,14 +45,15 @@ void interrupt_install(void)
 	}
 }
 
+/* A guest failure (lib/guest.h, recoverable during run) ends the run the same way. */
 bool interrupt_requested(void)
 {
-	return got != 0;
+	return got != 0 || guest_failure();
 }
 
 int interrupt_exit_code(void)
 {
-	return got ? 128 + got : 0;
+	return got ? 128 + got : guest_failure() ? 1 : 0;
 }
 
 void interrupt_note_reps(uint64_t done, uint64_t total)
@@ -80,14 +82,18 @@ void interrupt_stopped_at(const char *fmt, ...)
 json_object *interrupt_json(void)
 {
 	const char *name = got == SIGTERM ? "SIGTERM" : "SIGINT";
-	char reason[64];
+	char reason[600];
 
-	if (!got)
+	if (!interrupt_requested())
 		return NULL;
 	json_object *o = json_object_new_object();
-	snprintf(reason, sizeof(reason), "interrupted by %s", name);
+	if (got)
+		snprintf(reason, sizeof(reason), "interrupted by %s", name);
+	else
+		snprintf(reason, sizeof(reason), "guest failure: %s", guest_failure());
 	json_object_object_add(o, "reason", json_object_new_string(reason));
-	json_object_object_add(o, "signal", json_object_new_string(name));
+	if (got)
+		json_object_object_add(o, "signal", json_object_new_string(name));
 	json_object_object_add(o, "stopped_at", json_object_new_string(where[0] ? where :
 									  "unknown"));
 	return o;

@@ -15,7 +15,8 @@
 /* Install the handlers; a signal ignored at start (a background job's SIGINT) stays
  * ignored. Call after trace_open(), so that the second signal reaches its handler. */
 void interrupt_install(void);
-/* A signal asked the run to stop. */
+/* A signal asked the run to stop, or a guest failed (lib/guest.h: the run then ends
+ * as after a signal, exit code 1, "reason": "guest failure: ..."). */
 bool interrupt_requested(void);
 /* 128 + the signal, or 0 when none came. */
 int interrupt_exit_code(void);

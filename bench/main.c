@@ -17,6 +17,8 @@ static const struct command commands[] = {
 	{ "kinds", "CREATE, DELETE, MOVE, FLAGS_ONLY side by side from result files", cmd_kinds },
 	{ "plotdata", "gnuplot data for scripts/plot.sh from result files", cmd_plotdata },
 	{ "export", "the samples of a saved result file: raw values or CSV", cmd_export },
+	{ "timeline", "the stall scenario's per-interval timelines of a result file as CSV",
+	  cmd_timeline },
 };
 
 void (*cmd_opts_hook)(const char *usage, const char *about, const struct opt *opts,

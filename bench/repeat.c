@@ -5,6 +5,23 @@
 #include "interrupt.h"
 #include "scenario.h"
 
+/* A guest that failed during a repetition (lib/guest.h) left it half-recorded: keep the
+ * repetitions that completed, which the index metric counts, and drop the rest. */
+static void drop_failed_rep(struct metric_set *m)
+{
+	const struct series *ix = metric_find(m, "vm_round");
+	size_t keep = ix ? ix->n : 0, k = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->s[i].n > keep)
+			m->s[i].n = keep;
+		if (m->s[i].n)
+			m->s[k++] = m->s[i];
+		else
+			series_free(&m->s[i]);
+	}
+	m->n = k;
+}
+
 void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sopts,
 		  uint64_t vm_index)
 {
@@ -25,9 +42,13 @@ void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sop
 		stall_window_add(b, record);
 		if (sc->control && !control_first)
 			sc->control(b, sopts, record);
-		if (record)
+		if (record && !guest_failure())
 			bench_add(b, "vm_round", "index", (double)vm_index);
 		bench_progress(b, rep + 1, total, "rep");
+	}
+	if (guest_failure() && rep > 0) {
+		drop_failed_rep(b->m);
+		rep--; /* the one under way did not count */
 	}
 	interrupt_note_reps(rep, total);
 	bench_vcpus_stop(b);

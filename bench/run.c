@@ -10,6 +10,8 @@
 #include "cmd.h"
 #include "env.h"
 #include "interrupt.h"
+#include "layouts.h"
+#include "memest.h"
 #include "report/format.h"
 #include "result.h"
 #include "run.h"
@@ -29,6 +31,7 @@ struct run_state {
 	uint64_t rounds;        /* rounds run at the current size */
 	uint64_t rounds_max;    /* --rounds, or --max-rounds with --precision: for labels */
 	struct bench_progress prog;
+	struct run_layouts layouts; /* --numa: the layouts this machine makes */
 };
 
 /* One variant's runs at one guest size, gathered over its rounds. */
@@ -37,32 +40,17 @@ struct size_run {
 	json_object *json;
 	bool on;
 	uint64_t setup_ns, rss;
-	unsigned pages_checked, pages_on_node;
+	unsigned layout;        /* index in run_state.layouts */
+	struct placement_actual act; /* where its threads and memory were */
 };
-
-/* --numa: plan on this machine and bind the process's threads now, so every vCPU thread
- * inherits it; the guest memory is bound as each VM builds it. A machine that cannot
- * (one node for remote) skips the run: exit 77, as automake's test drivers read it. */
-static void place(struct run_cli *c)
-{
-	char err[256];
-	int r = placement_plan(c->numa, &c->o.place, err, sizeof(err));
-	if (r == PLACEMENT_BAD)
-		msb_usage_error("run", "%s", err);
-	if (r == PLACEMENT_CANNOT) {
-		fprintf(stderr, "memslot-bench run: skipped: %s\n", err);
-		exit(77);
-	}
-	if (placement_bind_cpus(&c->o.place, err, sizeof(err)) < 0)
-		msb_die("%s", err);
-}
 
 /* Threads that run at once: the ioctl thread (vCPU 0 runs on it) and, unless idle, the
  * other vCPUs. Pin them, or say why the times will include run-queue waits. */
 static void pin_threads(struct run_cli *c)
 {
 	char err[256];
-	unsigned threads = 1 + (c->o.vcpu_mode != VCPU_IDLE ? (unsigned)c->o.vcpus - 1 : 0);
+	unsigned threads = 1 + (c->o.own_vcpu_threads ? (unsigned)c->o.vcpus :
+				c->o.vcpu_mode != VCPU_IDLE ? (unsigned)c->o.vcpus - 1 : 0);
 	if (pin_plan(&c->o.pin, c->o.pin_mode == 0, threads, "/sys/fs/cgroup", err,
 		     sizeof(err)) < 0)
 		msb_die("%s", err);
@@ -80,8 +68,8 @@ static void pin_threads(struct run_cli *c)
 static void plan(struct run_cli *c, struct run_state *st)
 {
 	char err[256];
-	place(c);
 	pin_threads(c);
+	layouts_plan(&st->layouts, c); /* --numa, after the pin plan it divides */
 	kvm_open(&st->sys);
 	if (c->o.trace && trace_open(&st->trace, err, sizeof(err)) < 0)
 		msb_die("%s", err);
@@ -98,6 +86,56 @@ static void plan(struct run_cli *c, struct run_state *st)
 			"%d (KVM_CAP_NR_MEMSLOTS)", (unsigned long long)c->o.nslots,
 			(unsigned long long)c->o.extra_slots,
 			(unsigned long long)(1 + c->o.nslots + c->o.extra_slots), cap);
+}
+
+/* Before any VM: the largest VM's host memory against MemAvailable (--ignore-memory
+ * overrides) and the open files against RLIMIT_NOFILE. This machine cannot run it: 77. */
+static void check_resources(const struct run_cli *c)
+{
+	struct run_opts o = c->o;
+	struct memest worst, e;
+	struct kvm_env k;
+	char desc[320], sz[24];
+	const char *meminfo = getenv("MSB_TEST_MEMINFO"); /* tests: a fake MemAvailable */
+	uint64_t avail, size = 0;
+	kvm_env_probe(&k);
+	bool tdp = !strncmp(k.mmu, "tdp", 3);
+	memset(&worst, 0, sizeof(worst));
+	for (unsigned i = 0; i < c->nsizes; i++) {
+		struct aspace_cfg cfg;
+		o.guest_mem = c->sizes[i];
+		bench_aspace_cfg(&o, &cfg);
+		struct memest_in in = {
+			.guest_mem = cfg.guest_mem, .host_mem = cfg.host_mem,
+			.extra_mem = running_slot_size(&o) + (o.extra_slots ?
+				(o.extra_slots - 1) * 2 * MIB + o.target_size : 0),
+			.page_shift = cfg.page_shift, .nslots = 1 + cfg.nslots +
+			(unsigned)o.extra_slots + (running_slot_size(&o) > 0),
+			.nvcpus = cfg.nvcpus, .tdp = tdp,
+		};
+		memest_vm(&in, &e);
+		if (e.total > worst.total) {
+			worst = e;
+			size = c->sizes[i];
+		}
+	}
+	memest_describe(&worst, tdp, desc, sizeof(desc));
+	format_size(size, sz, sizeof(sz));
+	if (memest_mem_available(meminfo ? meminfo : "/proc/meminfo", &avail) == 0 &&
+	    worst.total > avail) {
+		char av[24];
+		memest_format(avail, av, sizeof(av));
+		fprintf(stderr, "memslot-bench run: %s: a VM of --guest-mem %s needs up to %s; "
+			"MemAvailable is %s%s\n", c->ignore_memory ? "--ignore-memory" :
+			"not enough memory", sz, desc, av, c->ignore_memory ? "" :
+			" (--ignore-memory runs it anyway)");
+		if (!c->ignore_memory)
+			exit(77);
+	}
+	if (memest_nofile_check(memest_files_needed((unsigned)o.vcpus), desc, sizeof(desc)) < 0) {
+		fprintf(stderr, "memslot-bench run: %s\n", desc);
+		exit(77);
+	}
 }
 
 /* The result file's header, and the same facts as # lines (on stdout, or stderr when
@@ -126,13 +164,7 @@ static void begin(struct run_cli *c, struct run_state *st, int argc, char **argv
 		" (emulated: times prove mechanisms and ratios, not hardware latency)" : "");
 	fprintf(c->out, "# clock: CLOCK_MONOTONIC, %.0f ns per read pair (median of 1001), not "
 		"subtracted\n", clk);
-	const struct placement *p = &c->o.place;
-	if (p->bound)
-		fprintf(c->out, "# placement: --numa %s: threads on the CPUs of node %d (%s), guest memory "
-			"bound to node %d (distance %d)\n", p->spec, p->cpu_node, p->cpus,
-			p->mem_node, p->distance);
-	else
-		fprintf(c->out, "# placement: %s (--numa default)\n", PLACEMENT_DEFAULT_DESC);
+	layouts_describe(&st->layouts, c->out, st->res.root);
 	if (c->o.pin.on)
 		fprintf(c->out, "# threads: pinned with hwloc, ioctl thread and vCPU 0 on CPU %d, %u "
 			"thread(s) on %u usable CPU(s)%s\n", pin_cpu(&c->o.pin, 0),
@@ -148,19 +180,24 @@ static bool measure_vm(const struct run_cli *c, struct run_state *st, struct siz
 		       int v, uint64_t round, const char *sz)
 {
 	struct bench_vm b;
+	struct run_opts o;
 	char why[256], label[128];
 	json_object *e = json_object_new_object();
 	json_object_object_add(e, "vm", json_object_new_int64((int64_t)st->vms++));
 	json_object_object_add(e, "size", json_object_new_int64((int64_t)c->o.guest_mem));
 	json_object_object_add(e, "round", json_object_new_int64((int64_t)round));
 	json_object_object_add(e, "variant", json_object_new_string(variant_names[v]));
+	if (st->layouts.n > 1)
+		json_object_object_add(e, "layout", json_object_new_string(
+					       st->layouts.place[sr->layout].spec));
 	json_object_array_add(st->schedule, e);
 	rss_peak_reset();
 	snprintf(label, sizeof(label), "%s guest=%s round %llu/%llu %s", c->sc->name, sz,
 		 (unsigned long long)round + 1, (unsigned long long)st->rounds_max,
 		 variant_names[v]);
 	progress_vm(&st->prog, label, c->o.guest_mem / c->o.touch_stride);
-	if (bench_vm_setup(&b, &st->sys, &c->o, (enum variant)v, &sr->ms, why, sizeof(why)) < 0) {
+	layouts_apply(&st->layouts, sr->layout, &c->o, &o, &sr->act);
+	if (bench_vm_setup(&b, &st->sys, &o, (enum variant)v, &sr->ms, why, sizeof(why)) < 0) {
 		progress_vm_done(&st->prog);
 		/* nor will it run in a later round: out of the ETA */
 		st->prog.vms_total -= (double)(st->rounds_max - 1);
@@ -174,8 +211,14 @@ static bool measure_vm(const struct run_cli *c, struct run_state *st, struct siz
 		return false;
 	}
 	b.progress = &st->prog;
+	b.actual = &sr->act;
 	b.trace = c->o.trace ? &st->trace : NULL;
-	bench_repeat(&b, c->sc, c->sopts, round);
+	if (c->sc->repeat)
+		c->sc->repeat(&b, c->sopts, round);
+	else
+		bench_repeat(&b, c->sc, c->sopts, round);
+	if (c->sc->vm_done)
+		c->sc->vm_done(&b, c->sopts, sr->json);
 	progress_vm_done(&st->prog);
 	uint64_t done, total;
 	interrupt_reps(&done, &total);
@@ -187,26 +230,9 @@ static bool measure_vm(const struct run_cli *c, struct run_state *st, struct siz
 		sr->setup_ns = b.setup_ns;
 	if (rss_peak_bytes() > sr->rss)
 		sr->rss = rss_peak_bytes();
-	sr->pages_checked += b.pages_checked;
-	sr->pages_on_node += b.pages_on_node;
+	layouts_sample_vm(&b, &sr->act);
 	bench_vm_teardown(&b);
 	return true;
-}
-
-/* Where the populated guest memory was, summed over a run's VMs (--numa only). */
-static void placement_check_report(const struct run_cli *c, const struct size_run *sr,
-				   const char *what)
-{
-	const struct placement *p = &c->o.place;
-	if (!p->bound)
-		return;
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "mem_node", json_object_new_int(p->mem_node));
-	json_object_object_add(o, "pages_checked", json_object_new_int64(sr->pages_checked));
-	json_object_object_add(o, "pages_on_mem_node", json_object_new_int64(sr->pages_on_node));
-	json_object_object_add(sr->json, "placement_check", o);
-	fprintf(c->out, "# %s: guest memory on node %d: %u of %u sampled pages (move_pages)\n", what,
-		p->mem_node, sr->pages_on_node, sr->pages_checked);
 }
 
 /* A finished run: its samples into the file, its lines on stdout, its fit point. */
@@ -223,14 +249,19 @@ static void summarise(const struct run_cli *c, struct run_state *st, struct size
 	for (size_t i = 0; i < sr->ms.n; i++)
 		result_run_add_series(j, &sr->ms.s[i]);
 	run_describe_metrics(j, c->sc, c->o.tdp);
+	if (st->layouts.n > 1) /* which layout the grep-able line below is */
+		fprintf(c->out, "# --numa %s:\n", st->layouts.place[sr->layout].spec);
 	print_run_line(c->out, c->sc, &sr->ms, v, size, c->o.tdp);
 	if (c->o.vcpu_mode != VCPU_IDLE)
 		json_object_object_add(j, "racy_after", json_object_new_string(
 			"running vCPUs may fault pages back in between the change and the "
 			"*_after reads"));
 	control_report(c->out, j, c->sc, &sr->ms, v, size);
+	if (c->sc->run_done)
+		c->sc->run_done(&sr->ms, c->sopts, j, c->out, variant_names[v]);
 	double x, y;
-	if (c->sc->scale && metric_median(&sr->ms, run_scale(c->sc, c->o.tdp), &x) && x > 0 &&
+	if (c->sc->scale && st->layouts.n == 1 && /* a sweep's fit: one layout */
+	    metric_median(&sr->ms, run_scale(c->sc, c->o.tdp), &x) && x > 0 &&
 	    metric_median(&sr->ms, c->sc->primary, &y)) {
 		st->fit_x[v][st->fit_n[v]] = x;
 		st->fit_y[v][st->fit_n[v]++] = y;
@@ -241,8 +272,10 @@ static void summarise(const struct run_cli *c, struct run_state *st, struct size
 	fprintf(c->out, "# %s %s guest=%s: set-up %s (slowest of %llu VMs), peak RSS %.1f MiB (VmHWM "
 		"of its VMs)\n", c->sc->name, variant_names[v], sz, setup,
 		(unsigned long long)st->rounds, (double)sr->rss / (double)MIB);
-	snprintf(what, sizeof(what), "%s %s guest=%s", c->sc->name, variant_names[v], sz);
-	placement_check_report(c, sr, what);
+	snprintf(what, sizeof(what), "%s %s guest=%s%s%s", c->sc->name, variant_names[v], sz,
+		 st->layouts.n > 1 ? " numa=" : "", st->layouts.n > 1 ?
+		 st->layouts.place[sr->layout].spec : "");
+	layouts_report(&st->layouts, sr->layout, &sr->act, j, c->out, what);
 }
 
 /* Which variant a round starts with: ABBA alternates, so neither always runs first (on
@@ -254,25 +287,39 @@ static int variant_first(const struct run_cli *c, struct run_state *st, uint64_t
 	return (int)(round % NR_VARIANTS);
 }
 
-/* One round: a fresh VM of every variant still on, in the round's order. */
+/* One round: a fresh VM of every layout and variant still on, the layouts in an order
+ * that rotates from round to round (drawn from --seed with --order random), the
+ * variants of each in the round's order. */
 static void run_round(const struct run_cli *c, struct run_state *st, struct size_run *sr,
 		      const char *sz)
 {
 	uint64_t r = st->rounds++;
-	int first = variant_first(c, st, r);
-	for (int k = 0; k < NR_VARIANTS; k++) {
-		int v = (first + k) % NR_VARIANTS;
-		if (sr[v].on && !interrupt_requested())
-			sr[v].on = measure_vm(c, st, &sr[v], v, r, sz);
+	unsigned nl = st->layouts.n;
+	unsigned lfirst = nl < 2 ? 0 : c->order == ORDER_RANDOM ?
+			  (unsigned)(msb_rand_next(&st->rng) % nl) : (unsigned)(r % nl);
+	for (unsigned j = 0; j < nl; j++) {
+		struct size_run *cell = &sr[(lfirst + j) % nl * NR_VARIANTS];
+		int first = variant_first(c, st, r);
+		for (int k = 0; k < NR_VARIANTS; k++) {
+			int v = (first + k) % NR_VARIANTS;
+			if (cell[v].on && !interrupt_requested())
+				cell[v].on = measure_vm(c, st, &cell[v], v, r, sz);
+		}
 	}
+}
+
+/* Runs still on among n (a layout's variants: NR_VARIANTS). */
+static int cells_on(const struct size_run *sr, unsigned n)
+{
+	int on = 0;
+	for (unsigned i = 0; i < n; i++)
+		on += sr[i].on;
+	return on;
 }
 
 static int variants_on(const struct size_run *sr)
 {
-	int on = 0;
-	for (int v = 0; v < NR_VARIANTS; v++)
-		on += sr[v].on;
-	return on;
+	return cells_on(sr, NR_VARIANTS);
 }
 
 /* The primary's per-VM medians of one variant's VMs so far (by the harness's index
@@ -321,11 +368,12 @@ static void run_rounds(const struct run_cli *c, struct run_state *st, struct siz
 		       const char *sz, struct run_precision *rp)
 {
 	uint64_t t0 = now_ns();
-	bool prec = c->precision > 0;
+	bool prec = c->precision > 0; /* one layout only (layouts_plan) */
+	unsigned cells = st->layouts.n * NR_VARIANTS;
 	do {
 		run_round(c, st, sr, sz);
 		/* A variant the kernel lacks is known after the first round. */
-	} while (variants_on(sr) && !interrupt_requested() && st->rounds < (prec ? run_precision_start(c,
+	} while (cells_on(sr, cells) && !interrupt_requested() && st->rounds < (prec ? run_precision_start(c,
 			variants_on(sr)) : c->o.rounds));
 	if (!prec || !variants_on(sr))
 		return;
@@ -349,46 +397,49 @@ static void run_rounds(const struct run_cli *c, struct run_state *st, struct siz
 	}
 }
 
-/* Every variant at one guest size. Rounds interleave the variants, a fresh VM each
- * time, so drift and the VM-to-VM spread fall on both alike. */
+/* Every layout and variant at one guest size. Rounds interleave them, a fresh VM each
+ * time, so drift and the VM-to-VM spread fall on all alike. */
 static void execute_size(struct run_cli *c, struct run_state *st, uint64_t size)
 {
-	struct size_run sr[NR_VARIANTS];
+	unsigned n = st->layouts.n * NR_VARIANTS;
+	struct size_run *sr = msb_calloc(n, sizeof(*sr));
 	struct run_precision rp;
 	char sz[24];
 	memset(&rp, 0, sizeof(rp));
-	memset(sr, 0, sizeof(sr));
 	format_size(size, sz, sizeof(sz));
 	c->o.guest_mem = size;
-	for (int v = 0; v < NR_VARIANTS; v++) {
-		sr[v].on = c->variant_on[v];
-		if (sr[v].on)
-			sr[v].json = result_add_run(&st->res, c->sc->name, variant_names[v],
-						    run_params_json(c, size),
-						    placement_layout_json(&c->o.place));
+	for (unsigned i = 0; i < n; i++) {
+		sr[i].layout = i / NR_VARIANTS;
+		sr[i].on = c->variant_on[i % NR_VARIANTS];
+		if (sr[i].on)
+			sr[i].json = result_add_run(&st->res, c->sc->name,
+						    variant_names[i % NR_VARIANTS], run_params_json(c, size),
+						    placement_layout_json(&st->layouts.place[sr[i].layout]));
 	}
 	st->rounds = 0;
 	st->rounds_max = c->precision > 0 ? c->max_rounds : c->o.rounds;
 	run_rounds(c, st, sr, sz, &rp);
 	/* --precision reached before --max-rounds: the ETA counted on more */
-	st->prog.vms_total -= (double)((st->rounds_max - st->rounds) * (uint64_t)variants_on(sr));
-	for (int v = 0; v < NR_VARIANTS; v++)
-		if (sr[v].on && !sr[v].ms.n && interrupt_requested()) {
-			result_run_unsupported(sr[v].json, "not measured: the run was interrupted "
-					       "before any of its samples");
-			sr[v].on = false;
+	st->prog.vms_total -= (double)((st->rounds_max - st->rounds) * (uint64_t)cells_on(sr, n));
+	for (unsigned i = 0; i < n; i++)
+		if (sr[i].on && !sr[i].ms.n && interrupt_requested()) {
+			result_run_unsupported(sr[i].json, "not measured: the run stopped "
+					       "(interrupted, or a guest failure) before "
+					       "any of its samples");
+			sr[i].on = false;
 		}
-	for (int v = 0; v < NR_VARIANTS; v++)
-		if (sr[v].on)
-			summarise(c, st, &sr[v], v, size);
+	for (unsigned i = 0; i < n; i++)
+		if (sr[i].on)
+			summarise(c, st, &sr[i], (int)(i % NR_VARIANTS), size);
 	if (rp.stopped) {
 		json_object *j[NR_VARIANTS] = { NULL };
 		for (int v = 0; v < NR_VARIANTS; v++)
 			j[v] = sr[v].on ? sr[v].json : NULL;
 		run_precision_report(c, &rp, sz, j, NR_VARIANTS);
 	}
-	for (int v = 0; v < NR_VARIANTS; v++)
-		metric_set_free(&sr[v].ms);
+	for (unsigned i = 0; i < n; i++)
+		metric_set_free(&sr[i].ms);
+	free(sr);
 }
 
 /* "complete" in the result, and after SIGINT/SIGTERM why and where it stopped: 0, or
@@ -429,12 +480,14 @@ int cmd_run(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	run_parse(&c, argc, argv);
 	plan(&c, &st);
-	interrupt_install(); /* after trace_open(): a second signal reaches its handler */
+	check_resources(&c);
+	interrupt_install();
+	guest_failures_recoverable(true); /* a failed guest ends the run like a signal */ /* after trace_open(): a second signal reaches its handler */
 	begin(&c, &st, argc, argv);
 	int variants = 0;
 	for (int v = 0; v < NR_VARIANTS; v++)
 		variants += c.variant_on[v];
-	progress_start(&st.prog, c.o.quiet, (double)(c.nsizes * variants *
+	progress_start(&st.prog, c.o.quiet, (double)(c.nsizes * variants * st.layouts.n *
 			(c.precision > 0 ? c.max_rounds : c.o.rounds)));
 	/* Sweep sizes in a shuffled order, so that size is not confounded with drift. */
 	unsigned order[RUN_MAX_SIZES];
@@ -445,7 +498,7 @@ int cmd_run(int argc, char **argv)
 	record_schedule(&c, &st);
 	for (unsigned i = 0; i < c.nsizes && !interrupt_requested(); i++)
 		execute_size(&c, &st, c.sizes[order[i]]);
-	if (c.nsizes > 1 && c.sc->scale)
+	if (c.nsizes > 1 && c.sc->scale && st.layouts.n == 1) /* no fit across layouts */
 		for (int v = 0; v < NR_VARIANTS; v++)
 			if (c.variant_on[v])
 				print_fit(c.out, variant_names[v], run_scale(c.sc, c.o.tdp), st.fit_x[v],
@@ -461,6 +514,7 @@ int cmd_run(int argc, char **argv)
 		result_rescue(&st.res); /* the samples are not lost: a file named on stderr */
 	}
 	result_free(&st.res);
+	layouts_free(&st.layouts);
 	run_cli_free(&c);
 	return rc;
 }

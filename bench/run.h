@@ -22,6 +22,7 @@ struct run_cli {
 	void *sopts;            /* the scenario's own options (sc->opts_size bytes) */
 	const char *guest_mem, *host_mem, *extra_slots, *variants, *json, *numa, *list;
 	bool force, raw;
+	bool ignore_memory;     /* --ignore-memory: run even where the estimate does not fit */
 	/* Where everything but the data goes: stdout, or stderr when stdout carries data
 	 * alone (--raw: samples; --json -: the result file). */
 	FILE *out;

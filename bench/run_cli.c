@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "opts.h"
+#include "report/format.h"
 #include "result.h"
 #include "run.h"
 #include "util.h"
@@ -45,6 +46,11 @@ static const struct opt guest_opts[] = {
 	{ .name = "target-size", .kind = OPT_SIZE, .off = RUN(o.target_size), .metavar = "SIZE",
 	  .def = "2M", .min = 4096, .max = 64ULL << 30, .help = "size of the unrelated slot "
 	  "--target unrelated changes (zap-slot's cost grows with it)" },
+	{ .name = "pt-placement", .kind = OPT_CHOICE, .off = RUN(o.pt_placement), .def = "slot0",
+	  .legacy = "slot0", .posval = { { "slot0", PT_SLOT0 }, { "spread", PT_SPREAD } },
+	  .help = "guest page tables: all in slot 0, or each at the start of the data slot it "
+	  "maps, as a real guest's (zap-slot of a populated slot then zaps their shadow pages; "
+	  "needs unaliased memory)" },
 	{ .name = "extra-slots", .short_name = 'e', .kind = OPT_STRING, .off = RUN(extra_slots),
 	  .metavar = "N|max", .def = "1", .help = "unrelated 2M slots besides the data slots" },
 	{ .name = "touch-stride", .kind = OPT_SIZE, .off = RUN(o.touch_stride), .metavar = "SIZE",
@@ -65,6 +71,9 @@ static const struct opt guest_opts[] = {
 };
 
 /* How the run is carried out and reported: not part of what is measured. */
+/* --format (enum report_format), -1 when not given; resolved by apply_format(). */
+static int run_format = -1;
+
 static const struct opt control_opts[] = {
 	{ .name = "rounds", .short_name = 'R', .kind = OPT_UINT, .off = RUN(o.rounds),
 	  .metavar = "N", .def = "4", .min = 1, .max = 1000, .help = "fresh VMs per variant, "
@@ -90,9 +99,11 @@ static const struct opt control_opts[] = {
 	  .metavar = "LIST", .def = "zap-all,zap-slot", .help = "zap-all (quirk on, the "
 	  "default) and/or zap-slot (KVM_X86_QUIRK_SLOT_ZAP_ALL disabled)" },
 	{ .name = "numa", .kind = OPT_STRING, .off = RUN(numa), .metavar = "LIST",
-	  .def = "default", .help = "NUMA placement: default (unbound), local, remote (memory "
-	  "on the node farthest from the CPUs) or CPU_NODE:MEM_NODE; with --plan also "
-	  "remote-ioctl, spread, interleave, and a comma-separated list" },
+	  .def = "default", .help = "NUMA layouts, comma-separated, each run in turn (rounds "
+	  "interleave them): default (no memory policy), local, remote (memory on the node "
+	  "farthest from the CPUs), remote-ioctl (the ioctl thread on the farthest node), "
+	  "spread (vCPUs and their working sets round-robin over nodes), interleave, "
+	  "CPU_NODE:MEM_NODE; one the machine cannot make is skipped (77 if all are)" },
 	{ .name = "plan", .kind = OPT_FLAG, .off = RUN(plan), .help = "print the plan of each "
 	  "--numa layout (ioctl thread's CPU, each vCPU's CPU, memory nodes and policy, or why "
 	  "the machine cannot) and exit 0 without creating a VM" },
@@ -101,24 +112,31 @@ static const struct opt control_opts[] = {
 	  "(an hwloc synthetic description such as \"pack:2 numa:2 core:8 pu:2\", or lstopo's "
 	  "XML)" },
 	{ .name = "vcpu-cpus", .kind = OPT_STRING, .off = RUN(vcpu_cpus), .metavar = "LIST",
-	  .help = "explicit placement (with --plan): the vCPUs' CPUs, 0-3,8" },
+	  .help = "explicit placement instead of --numa: the vCPUs' CPUs, 0-3,8" },
 	{ .name = "mem-nodes", .kind = OPT_STRING, .off = RUN(mem_nodes), .metavar = "LIST",
-	  .help = "explicit placement (with --plan): guest memory bound to these nodes" },
+	  .help = "explicit placement: guest memory bound to these nodes (MPOL_BIND)" },
 	{ .name = "ioctl-cpu", .kind = OPT_STRING, .off = RUN(ioctl_cpu), .metavar = "N",
-	  .help = "explicit placement (with --plan): the ioctl thread's CPU (default: the "
+	  .help = "explicit placement: the ioctl thread's CPU (default: the "
 	  "first of --vcpu-cpus)" },
 	{ .name = "pin", .kind = OPT_CHOICE, .off = RUN(o.pin_mode), .def = "auto",
 	  .posval = { { "auto", 0 }, { "none", 1 } }, .help = "auto: the ioctl thread (with "
 	  "vCPU 0) and each running vCPU on a CPU of its own (hwloc), oversubscription "
 	  "reported; none: threads float" },
-	{ .name = "trace", .kind = OPT_FLAG, .off = RUN(o.trace), .help = "also record "
-	  "kvmmmu:kvm_mmu_zap_all_fast per change: the kernel's count of shadow pages at a "
-	  "zap-all (root; a private tracefs instance, removed on exit)" },
+	{ .name = "trace", .kind = OPT_FLAG, .off = RUN(o.trace), .help = "also trace KVM's "
+	  "MMU from each measured change to the end of its refault: zap events (shadow pages "
+	  "zapped, the zap's span, rate and mmu_lock yields, time outside it), faults, the "
+	  "ioctl thread's switches (root; a private tracefs instance, removed on exit)" },
+	FORMAT_OPT(&run_format, "stdout: text (the summary lines; the default), json (the "
+		   "result file, as --json -) or raw (the primary metric's samples, as --raw)",
+		   NULL, FORMAT_TEXT, FORMAT_JSON, FORMAT_RAW),
 	{ .name = "json", .short_name = 'j', .kind = OPT_STRING, .off = RUN(json),
 	  .metavar = "FILE", .help = "write the result file (-: to stdout, and every other "
 	  "line to stderr)" },
 	{ .name = "force", .short_name = 'f', .kind = OPT_FLAG, .off = RUN(force),
 	  .help = "overwrite an existing result file" },
+	{ .name = "ignore-memory", .kind = OPT_FLAG, .off = RUN(ignore_memory),
+	  .help = "run even where the host-memory estimate of the largest VM exceeds "
+	  "MemAvailable (otherwise refused with exit 77)" },
 	{ .name = "raw", .kind = OPT_FLAG, .off = RUN(raw),
 	  .help = "stdout: nothing but the samples of the primary metric, one per line, as "
 	  "ministat and gnuplot read them; every other line (# headers, summary) goes to "
@@ -151,8 +169,8 @@ static void print_help(const struct scenario *only)
 	for (size_t i = 0; i < n; i++)
 		printf("  %-7s %s\n", all[i]->name, all[i]->help);
 	printf("Exit status: 0 measured (a variant the kernel lacks is reported unsupported),\n"
-	       "1 failed, 2 bad input, 77 this machine cannot run it (no usable /dev/kvm, a\n"
-	       "--numa layout it cannot make), 130/143 interrupted by SIGINT/SIGTERM (the\n"
+	       "1 failed, 2 bad input, 77 this machine cannot run it (no usable /dev/kvm, no\n"
+	       "--numa layout it can make), 130/143 interrupted by SIGINT/SIGTERM (the\n"
 	       "samples so far are written, marked \"complete\": false; a second signal ends\n"
 	       "it at once).\n"
 	       "\nguest options (written to the result's params):\n");
@@ -260,6 +278,7 @@ static void parse_options(struct run_cli *c, int argc, char **argv)
 		if (i != at)
 			args[n++] = argv[i];
 	c->sopts = msb_calloc(1, c->sc->opts_size ? c->sc->opts_size : 1);
+	c->o.own_vcpu_threads = c->sc->own_vcpu_threads;
 	const struct opt_table t[] = {
 		{ guest_opts, ARRAY_SIZE(guest_opts), c },
 		{ control_opts, ARRAY_SIZE(control_opts), c },
@@ -334,6 +353,10 @@ static void check_modes(const struct run_opts *o)
 	if (o->vcpu_mode != VCPU_IDLE && o->vcpus < 2)
 		msb_usage_error(CMD, "--vcpu-mode %s needs --vcpus >= 2 (vCPU 0 measures refaults)",
 				vcpu_mode_names[o->vcpu_mode]);
+	if (o->vcpu_mode == VCPU_ACTIVE && o->pt_placement == PT_SPREAD)
+		msb_usage_error(CMD, "--vcpu-mode active cannot run with --pt-placement spread: the "
+				"target slot holds the page tables the active vCPUs walk, so their "
+				"accesses while it is gone fault instead of exiting as MMIO");
 	if (o->vcpu_mode == VCPU_ACTIVE && o->target != TARGET_POPULATED)
 		msb_usage_error(CMD, "--vcpu-mode active needs --target populated: the guest maps "
 				"no unrelated slot, so it cannot use one");
@@ -347,21 +370,28 @@ void run_check_combination(const struct run_cli *c)
 	const struct run_opts *o = &c->o;
 	char err[256];
 	check_modes(o);
-	if (c->sc->check && c->sc->check(o, c->sopts, err, sizeof(err)) < 0)
-		msb_usage_error(CMD, "%s", err);
 	/* Every size of a sweep, now: not minutes into the run. */
 	for (unsigned i = 0; i < c->nsizes; i++) {
 		struct run_opts one = *o;
 		struct aspace_cfg cfg;
 		char sz[24];
 		one.guest_mem = c->sizes[i];
+		if (c->sc->check && c->sc->check(&one, c->sopts, err, sizeof(err)) < 0)
+			msb_usage_error(CMD, "%s", err);
 		bench_aspace_cfg(&one, &cfg);
 		if (aspace_cfg_check(&cfg, err, sizeof(err)) < 0)
 			msb_usage_error(CMD, "%s", err);
-		format_size(c->sizes[i] / o->nslots, sz, sizeof(sz));
-		if (o->touch_stride > c->sizes[i] / o->nslots)
-			msb_usage_error(CMD, "--touch-stride is larger than a data slot (%s): the "
-					"guest would touch nothing", sz);
+		/* spread: the page tables at a slot's start are not touched */
+		uint64_t area = 0;
+		for (unsigned k = 0; cfg.pt_spread && k < cfg.nslots; k++)
+			if (aspace_pt_area(&cfg, k) > area)
+				area = aspace_pt_area(&cfg, k);
+		uint64_t data = c->sizes[i] / o->nslots - area;
+		format_size(data, sz, sizeof(sz));
+		if (o->touch_stride > data)
+			msb_usage_error(CMD, "--touch-stride is larger than a data slot (%s%s): the "
+					"guest would touch nothing", sz, cfg.pt_spread ?
+					" beside its page tables" : "");
 	}
 }
 
@@ -425,11 +455,30 @@ static void parse_precision(struct run_cli *c)
 		msb_usage_error(CMD, "--max-time: '%s' is not a duration (90s, 10m, 1h30m)", t);
 }
 
+/* --format: raw is --raw, json is --json -, text (the default) neither. */
+static void apply_format(struct run_cli *c)
+{
+	bool json_stdout = c->json && !strcmp(c->json, "-");
+
+	if (run_format == REPORT_TEXT && (c->raw || json_stdout))
+		msb_usage_error(CMD, "--format text: stdout carries the summary lines, so it "
+				"cannot go with %s", c->raw ? "--raw" : "--json -");
+	if (run_format == REPORT_RAW)
+		c->raw = true;
+	if (run_format == REPORT_JSON && c->json && !json_stdout)
+		msb_usage_error(CMD, "--format json writes the result file to stdout: give "
+				"--json FILE or --format json, not both");
+	if (run_format == REPORT_JSON)
+		c->json = "-";
+}
+
 /* Fail now, not after minutes of measuring. stdout carries the data alone with --raw
  * (one run's samples) and --json - (the result file): the rest goes to stderr. */
 static void check_outputs(struct run_cli *c)
 {
 	char err[512];
+
+	apply_format(c);
 	bool json_stdout = c->json && !strcmp(c->json, "-");
 	if (c->json && result_check_path(c->json, c->force, err, sizeof(err)) < 0)
 		msb_usage_error(CMD, "--json: %s", err); /* a directory, exists, unwritable */
@@ -485,6 +534,7 @@ static void add_param(json_object *p, const struct opt *o, const void *base)
 		break;
 	case OPT_UINT:
 	case OPT_SIZE:
+	case OPT_DURATION:
 		v = json_object_new_int64((int64_t)*(const uint64_t *)field);
 		break;
 	case OPT_STRING:

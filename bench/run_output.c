@@ -2,6 +2,7 @@
 /* memslot-bench run: the summary line, the control and fit lines, and the schema-2
  * description of every metric, all from the scenario descriptor. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
@@ -17,14 +18,36 @@ const char *run_scale(const struct scenario *sc, bool tdp)
 	return d && d->shadow_only && tdp ? "sptes_before" : sc->scale;
 }
 
-bool metric_median(const struct metric_set *m, const char *name, double *out)
+/* The median of s's per-VM medians (the VM is the unit, as in compare), or of all its
+ * samples where they carry no VM index. */
+static bool series_median(const struct metric_set *m, const struct series *s, double *out)
 {
-	const struct series *s = metric_find(m, name);
+	const struct series *ix = NULL;
 	struct summary sum;
-	if (!s || summarize(s->v, s->n, &sum) < 0)
+	for (size_t i = 0; i < nr_harness_metrics && !ix; i++)
+		if (harness_metrics[i].role == ROLE_INDEX)
+			ix = metric_find(m, harness_metrics[i].name);
+	if (!s || !s->n)
+		return false;
+	if (ix && ix->n == s->n) {
+		size_t k;
+		double *med = group_medians(s->v, ix->v, s->n, &k);
+		int r = summarize(med, k, &sum);
+		free(med);
+		if (r == 0) {
+			*out = sum.median;
+			return true;
+		}
+	}
+	if (summarize(s->v, s->n, &sum) < 0)
 		return false;
 	*out = sum.median;
 	return true;
+}
+
+bool metric_median(const struct metric_set *m, const char *name, double *out)
+{
+	return series_median(m, metric_find(m, name), out);
 }
 
 /* " name=median" for a metric recorded in this run. */
@@ -62,9 +85,10 @@ void print_run_line(FILE *f, const struct scenario *sc, const struct metric_set 
 	char med[24], tail[24], sz[24];
 	const struct series *s = metric_find(m, sc->primary);
 	struct summary sum;
-	if (!s || summarize(s->v, s->n, &sum) < 0)
+	double median;
+	if (!s || summarize(s->v, s->n, &sum) < 0 || !series_median(m, s, &median))
 		return;
-	fmt_ns(sum.median, med, sizeof(med));
+	fmt_ns(median, med, sizeof(med));
 	fmt_ns(upper_tail(&sum), tail, sizeof(tail));
 	format_size(size, sz, sizeof(sz));
 	fprintf(f, "%-7s %-8s guest=%-5s mmu=%-6s n=%-4zu median=%-10s %s=%-10s", sc->name,
@@ -72,11 +96,15 @@ void print_run_line(FILE *f, const struct scenario *sc, const struct metric_set 
 	       upper_tail_name(sum.n), tail);
 	if (sc->scale)
 		print_median(f, m, scenario_metric(sc, run_scale(sc, tdp)));
+	/* A scenario with repetitions of its own records what its options ask for: what
+	 * it did not record is not a figure this MMU lacks, so it is left out, not n/a. */
 	for (size_t i = 0; i < sc->nmetrics; i++)
-		if (sc->metrics[i].headline && strcmp(sc->metrics[i].name, sc->primary))
+		if (sc->metrics[i].headline && strcmp(sc->metrics[i].name, sc->primary) &&
+		    (!sc->repeat || metric_find(m, sc->metrics[i].name)))
 			print_median(f, m, &sc->metrics[i]);
 	for (size_t i = 0; i < nr_harness_metrics; i++)
-		if (harness_metrics[i].headline)
+		if (harness_metrics[i].headline &&
+		    (!sc->repeat || metric_find(m, harness_metrics[i].name)))
 			print_median(f, m, &harness_metrics[i]);
 	print_flagged(f, m);
 	fputc('\n', f);

@@ -42,6 +42,41 @@ const struct metric_def harness_metrics[] = {
 	  .desc = "kvmmmu:kvm_mmu_zap_all_fast events during the change (--trace)" },
 	{ .name = "trace_used_pages", .unit = "pages", .role = ROLE_GAUGE,
 	  .desc = "the kernel's n_used_mmu_pages at kvm_mmu_zap_all_fast (--trace)" },
+	{ .name = "trace_lost_events", .unit = "count", .role = ROLE_COUNT,
+	  .desc = "trace events the ring buffer lost up to the change's end (--trace)" },
+	{ .name = "trace_zap_pages", .unit = "pages", .role = ROLE_COUNT, .shadow_only = true,
+	  .desc = "kvmmmu:kvm_mmu_prepare_zap_page events in the ioctl: shadow pages zapped "
+		  "(--trace)" },
+	{ .name = "trace_zap_span_ns", .unit = "ns", .role = ROLE_LATENCY, .shadow_only = true,
+	  .desc = "first to last zap event (zap_all_fast, prepare_zap_page) in the ioctl; 0: "
+		  "none (--trace)" },
+	{ .name = "trace_outside_zap_ns", .unit = "ns", .role = ROLE_LATENCY,
+	  .shadow_only = true, .desc = "ioctl time outside the zap span (--trace)" },
+	{ .name = "trace_zap_ns_per_page", .unit = "ns", .role = ROLE_LATENCY,
+	  .shadow_only = true, .desc = "zap span per shadow page zapped: the zap's rate (--trace)" },
+	{ .name = "trace_zap_gap_median_ns", .unit = "ns", .role = ROLE_LATENCY,
+	  .shadow_only = true, .desc = "median gap between two consecutive zap events (--trace)" },
+	{ .name = "trace_zap_gap_max_ns", .unit = "ns", .role = ROLE_LATENCY, .shadow_only = true,
+	  .desc = "longest gap between two consecutive zap events (--trace)" },
+	{ .name = "trace_zap_long_gaps", .unit = "count", .role = ROLE_COUNT, .shadow_only = true,
+	  .desc = "gaps between consecutive zap events over 10 times their median: the zap "
+		  "stopped (yield, contention, the CPU taken) (--trace)" },
+	{ .name = "trace_zap_yields", .unit = "count", .role = ROLE_COUNT, .shadow_only = true,
+	  .desc = "gaps between zap events in which the ioctl thread switched out: mmu_lock "
+		  "dropped and the CPU given up (--trace)" },
+	{ .name = "trace_zap_offcpu_ns", .unit = "ns", .role = ROLE_LATENCY, .shadow_only = true,
+	  .desc = "time the ioctl thread was off its CPU inside the zap span (--trace)" },
+	{ .name = "trace_outside_zap_offcpu_ns", .unit = "ns", .role = ROLE_LATENCY,
+	  .shadow_only = true, .desc = "time the ioctl thread was off its CPU in the ioctl "
+				       "outside the zap span: SRCU waits, run queues (--trace)" },
+	{ .name = "trace_refault_faults", .unit = "count", .role = ROLE_COUNT,
+	  .desc = "kvm:kvm_page_fault events of vCPU 0's refault: #PF/NPF exits (kvm_amd, "
+		  "kvm_intel; PVM's fault path does not fire it) (--trace)" },
+	{ .name = "trace_refault_spte_requested", .unit = "count", .role = ROLE_COUNT,
+	  .desc = "kvmmmu:kvm_mmu_spte_requested events of vCPU 0's refault: faults that map "
+		  "a page (--trace)" },
+	{ .name = "trace_refault_lost_events", .unit = "count", .role = ROLE_COUNT,
+	  .desc = "trace events the ring buffer lost up to the refault's end (--trace)" },
 	{ .name = "refault_ns", .unit = "ns", .role = ROLE_LATENCY, .headline = true,
 	  .desc = "vCPU 0 touching its working set again after the repetition" },
 	{ .name = "refault_pf_fixed", .unit = "count", .role = ROLE_COUNT,

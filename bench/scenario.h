@@ -8,8 +8,12 @@
 #define MSB_SCENARIO_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 struct bench_vm;
+struct json_object;
+struct metric_set;
 struct opt;
 struct run_opts;
 
@@ -62,6 +66,20 @@ struct scenario {
 	 * ones, so that an order effect cancels out of the medians. */
 	void (*control)(struct bench_vm *b, const void *sopts, bool record);
 	const char *control_metric; /* the latency control records, compared with primary */
+	/* Optional: the scenario owns its repetitions (stall: windows with every vCPU
+	 * running, no refault by vCPU 0); bench_repeat() is not used. It must stop at
+	 * interrupt_requested() and call interrupt_note_reps(). */
+	void (*repeat)(struct bench_vm *b, const void *sopts, uint64_t vm_index);
+	/* Optional: after a VM's repetitions, before it is torn down: what does not fit a
+	 * per-sample metric (histograms, per-vCPU detail) goes into the run's JSON. */
+	void (*vm_done)(struct bench_vm *b, const void *sopts, struct json_object *run);
+	/* Optional: a run's samples are complete (all its VMs): what is derived across
+	 * them (tlb: the cost per running vCPU) goes to out and the run's JSON. */
+	void (*run_done)(const struct metric_set *m, const void *sopts, struct json_object *run,
+			 FILE *out, const char *variant);
+	/* Every vCPU, vCPU 0 too, runs on a pinned thread of its own with a stall log
+	 * (struct run_opts own_vcpu_threads). */
+	bool own_vcpu_threads;
 };
 
 void scenario_register(const struct scenario *sc);

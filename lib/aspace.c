@@ -12,7 +12,12 @@
  * bytes, tiled with MAP_FIXED mappings of the memfd, and slot k sits at
  * (k * slot_size) mod that size. KVM allows memslots with overlapping userspace
  * addresses, and sharing the VA keeps the process RSS at that size: every extra
- * mapping of the same memfd would count again in RSS once KVM's GUP populates it. */
+ * mapping of the same memfd would count again in RSS once KVM's GUP populates it.
+ *
+ * Guest page tables live in slot 0's pool, or with pt_spread (--pt-placement spread)
+ * each table that maps only one data slot lives at the start of that slot, as a real
+ * guest's do: KVM's shadow MMU indexes the shadow page of a guest table by the table's
+ * gfn, so deleting the slot zaps them. Tables that map several slots stay in slot 0. */
 #define _GNU_SOURCE
 #include "aspace.h"
 
@@ -93,6 +98,51 @@ static int check_map_count(uint64_t chunks, const struct aspace_cfg *cfg, char *
 	return 0;
 }
 
+/* The tables pt_map_local() puts in data slot k, rounded up to 2 MiB: the data after
+ * them stays 2 MiB aligned (2M guest pages, THP, --touch-stride 2M as before). */
+uint64_t aspace_pt_area(const struct aspace_cfg *cfg, unsigned k)
+{
+	uint64_t slot_size = cfg->guest_mem / cfg->nslots;
+	uint64_t n = pt_tables_inside(ASPACE_DATA_GPA + k * slot_size, slot_size,
+				      cfg->page_shift);
+
+	return cfg->pt_spread ? round_up(n * PAGE_4K, ALIGN_2M) : 0;
+}
+
+/* pt_spread needs every data slot to hold a whole table and data beside it. Aliased
+ * memory is refused, not worked around: there the slots share host pages (and the
+ * tiles of one slot do), so tables placed in one would be overwritten by another's
+ * tables and by the workload's touches; a private table area per slot would need a
+ * host mapping per slot, which the shared VA exists to avoid. */
+static int check_spread(const struct aspace_cfg *cfg, char *err, size_t errlen)
+{
+	char s[32], a[32];
+	uint64_t slot_size = cfg->guest_mem / cfg->nslots;
+
+	if (host_mem_of(cfg) < cfg->guest_mem && cfg->backing == BACKING_MEMFD) {
+		char g[32], h[32];
+
+		return msb_fail(err, errlen, "--pt-placement spread needs unaliased memory: with "
+				"--host-mem %s < --guest-mem %s the slots share host pages and would "
+				"overwrite each other's page tables (give --host-mem %s or --backing anon)",
+				SZ(host_mem_of(cfg), h), SZ(cfg->guest_mem, g), g);
+	}
+	for (unsigned k = 0; k < cfg->nslots; k++) {
+		uint64_t area = aspace_pt_area(cfg, k);
+
+		if (!area)
+			return msb_fail(err, errlen, "--pt-placement spread: data slot %u (%s) holds "
+					"no whole guest page table (one maps %s with %s pages)", k + 1,
+					SZ(slot_size, s), cfg->page_shift == PAGE_SHIFT_2M ? "1G" : "2M",
+					cfg->page_shift == PAGE_SHIFT_2M ? "2M" : "4K");
+		if (area >= slot_size)
+			return msb_fail(err, errlen, "--pt-placement spread: data slot %u (%s) has no "
+					"room for data beside its %s of page tables", k + 1,
+					SZ(slot_size, s), SZ(area, a));
+	}
+	return 0;
+}
+
 int aspace_cfg_check(const struct aspace_cfg *cfg, char *err, size_t errlen)
 {
 	char g[32], h[32], p[32];
@@ -124,6 +174,8 @@ int aspace_cfg_check(const struct aspace_cfg *cfg, char *err, size_t errlen)
 			SZ(cfg->guest_mem, g));
 	if (host_mem % page)
 		return msb_fail(err, errlen, "--host-mem %s is not a multiple of the %s guest page", SZ(host_mem, h), p);
+	if (cfg->pt_spread && check_spread(cfg, err, errlen) < 0)
+		return -1;
 	if (host_mem == cfg->guest_mem)
 		return 0;
 	if (cfg->backing != BACKING_MEMFD)
@@ -174,8 +226,7 @@ static void map_fixed(uint8_t *addr, uint64_t size, int flags, int fd, const cha
 /* Guest memory follows --numa before its first touch. */
 static void bind_guest_memory(const struct aspace_cfg *cfg, uint8_t *p, uint64_t size)
 {
-	if (cfg->bind_mem)
-		placement_bind_memory(p, size, cfg->mem_node);
+	placement_bind_memory(p, size, cfg->mem_policy, cfg->mem_nodes);
 }
 
 /* Fresh private anonymous memory, 2 MiB aligned. */
@@ -290,6 +341,32 @@ static void build_system(struct aspace *as)
 	vm_set_memslot(as->vm, 0, 0, 0, sys, as->sys_host);
 }
 
+/* pt_spread: map each data slot with its tables in a pool at the slot's start. */
+static void map_data_spread(struct aspace *as)
+{
+	const struct aspace_cfg *cfg = &as->cfg;
+	uint64_t slot_size = cfg->guest_mem / cfg->nslots;
+
+	as->slot_pools = msb_calloc(cfg->nslots, sizeof(*as->slot_pools));
+	for (unsigned k = 0; k < cfg->nslots; k++)
+		as->slot_pools[k] = (struct pt_pool){
+			.host = as->data_host + (k * slot_size) % data_va_size(cfg),
+			.gpa = ASPACE_DATA_GPA + k * slot_size,
+			.size = aspace_pt_area(cfg, k),
+		};
+	as->pt.local = as->slot_pools;
+	as->pt.nlocal = cfg->nslots;
+	for (unsigned k = 0; k < cfg->nslots; k++) {
+		struct pt_pool *pool = &as->slot_pools[k];
+		int r = pt_map_local(&as->pt, pool, pool->gpa, pool->gpa, slot_size,
+				     cfg->page_shift, PTE_W | PTE_U);
+
+		if (r)
+			msb_die("cannot map data slot %u with its page tables in it: %s", k + 1,
+				strerror(-r));
+	}
+}
+
 void aspace_build(struct kvm_vm *vm, const struct aspace_cfg *cfg, struct aspace *as)
 {
 	uint64_t slot_size;
@@ -303,14 +380,19 @@ void aspace_build(struct kvm_vm *vm, const struct aspace_cfg *cfg, struct aspace
 
 	build_system(as);
 	alloc_data(as);
-	map_or_die(as, ASPACE_DATA_GPA, cfg->guest_mem, cfg->page_shift, "the data region");
+	if (cfg->pt_spread)
+		map_data_spread(as);
+	else
+		map_or_die(as, ASPACE_DATA_GPA, cfg->guest_mem, cfg->page_shift, "the data region");
 
 	slot_size = cfg->guest_mem / cfg->nslots;
 	for (unsigned k = 0; k < cfg->nslots; k++) {
 		uint64_t gpa = ASPACE_DATA_GPA + k * slot_size;
 		uint8_t *hva = as->data_host + (k * slot_size) % data_va_size(cfg);
 
-		push_slot(as, k + 1, gpa, slot_size, hva, true);
+		unsigned idx = push_slot(as, k + 1, gpa, slot_size, hva, true);
+
+		as->slots[idx].pt_bytes = aspace_pt_area(cfg, k);
 		vm_set_memslot(vm, k + 1, 0, gpa, slot_size, hva);
 	}
 	as->ndata = cfg->nslots;
@@ -328,6 +410,7 @@ void aspace_destroy(struct aspace *as)
 	if (as->memfd >= 0)
 		close(as->memfd);
 	free(as->slots);
+	free(as->slot_pools);
 	memset(as, 0, sizeof(*as));
 	as->memfd = -1;
 }

@@ -29,8 +29,11 @@ struct aspace_cfg {
 				   * Less than guest_mem means aliasing (memfd only). */
 	unsigned nvcpus;          /* vCPUs that get a stack and a control page */
 	uint64_t extra_pt_pages;  /* page-table headroom for aspace_add_slot(map=true) */
-	bool bind_mem;            /* bind all guest memory to NUMA node mem_node (MPOL_BIND) */
-	int mem_node;
+	bool pt_spread;           /* --pt-placement spread: each guest page table that maps
+				   * only one data slot lives in that slot (aspace_pt_area) */
+	int mem_policy;           /* guest memory's NUMA policy before first touch: 0 none,
+				   * MPOL_BIND or MPOL_INTERLEAVE over mem_nodes */
+	unsigned long mem_nodes;  /* node OS indexes, a mask */
 };
 
 struct aspace_slot {
@@ -40,6 +43,7 @@ struct aspace_slot {
 	uint64_t size;
 	void *hva;
 	bool mapped; /* present in the guest page tables */
+	uint64_t pt_bytes; /* pt_spread: the slot's first bytes hold guest page tables */
 };
 
 /* Fixed layout of the system region (all GPAs, GVA == GPA). */
@@ -60,6 +64,7 @@ struct aspace {
 	uint64_t sys_size;
 	struct pt_pool pool;
 	struct pt pt;
+	struct pt_pool *slot_pools; /* pt_spread: one per data slot (pt.local), else NULL */
 	struct aspace_slot *slots; /* slots[0] is the system slot; data slots follow */
 	unsigned nslots_total;
 	unsigned ndata;            /* data slots are slots[1 .. ndata] */
@@ -77,6 +82,16 @@ void aspace_build(struct kvm_vm *vm, const struct aspace_cfg *cfg, struct aspace
 /* Unmap all host memory and close the memfd; memslots are left alone, so call it after
  * vm_close(). */
 void aspace_destroy(struct aspace *as);
+/* pt_spread: bytes at the start of data slot k (0-based) that hold its page tables, a
+ * multiple of 2 MiB; 0 without pt_spread. The working set must stay off them. */
+uint64_t aspace_pt_area(const struct aspace_cfg *cfg, unsigned k);
+/* The part of a slot that is not page tables: what a workload may touch. */
+static inline void aspace_slot_data(const struct aspace_slot *s, uint64_t *gpa,
+				    uint64_t *size)
+{
+	*gpa = s->gpa + s->pt_bytes;
+	*size = s->size - s->pt_bytes;
+}
 /* Host pointer for a guest-physical address, NULL if no slot covers it. */
 void *aspace_gpa_to_hva(const struct aspace *as, uint64_t gpa);
 /* Add a memslot of size bytes at gpa (0 = right after the highest slot, 2 MiB aligned)

@@ -3,8 +3,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -170,28 +173,87 @@ void guest_vcpu_init(struct kvm_sys *sys, struct aspace *as, struct kvm_vcpu *vc
 	vcpu_ioctl(vcpu, KVM_SET_REGS, &regs);
 
 	memset(guest_ctl(as, vcpu->id), 0, sizeof(struct guest_ctl));
-	if (guest_run_to_sync(vcpu) < 0)
+	/* a guest failure (recoverable) is left for the caller's guest_failure() */
+	if (guest_run_to_sync(vcpu) == -EINTR)
 		msb_die("vCPU %d: interrupted before reaching the guest entry loop", vcpu->id);
 }
 
-static __attribute__((noreturn)) void die_exception(struct kvm_vcpu *vcpu)
+/* Guest failures (guest.h): dying at once, or recorded for the run to end cleanly. */
+static bool failures_recoverable;
+static atomic_bool failed;
+static char failure_msg[512];
+static pthread_mutex_t failure_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void guest_failures_recoverable(bool on)
 {
-	struct kvm_regs r;
-	vcpu_ioctl(vcpu, KVM_GET_REGS, &r);
-	unsigned v = (unsigned)r.r8;
-	msb_die("guest exception on vCPU %d (VM %d): exit IO port 0x%x, vector %u %s, error "
-		"code 0x%llx, guest RIP 0x%llx, CR2 0x%llx", vcpu->id, vcpu->vm->id,
-		GUEST_PORT_EXCEPTION, v, v < IDT_VECTORS && vector_names[v] ? vector_names[v] : "",
-		(unsigned long long)r.r9, (unsigned long long)r.r10, (unsigned long long)r.r11);
+	failures_recoverable = on;
 }
 
-static __attribute__((noreturn)) void die_exit(struct kvm_vcpu *vcpu, const char *what)
+const char *guest_failure(void)
+{
+	return atomic_load(&failed) ? failure_msg : NULL;
+}
+
+/* The first failure wins; -EIO for guest_run_to_sync to return. */
+static __attribute__((format(printf, 1, 2))) int guest_fail(const char *fmt, ...)
+{
+	char msg[sizeof(failure_msg)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!failures_recoverable)
+		msb_die("%s", msg);
+	pthread_mutex_lock(&failure_lock);
+	if (!atomic_load(&failed)) {
+		memcpy(failure_msg, msg, sizeof(msg));
+		atomic_store(&failed, true);
+	}
+	pthread_mutex_unlock(&failure_lock);
+	return -EIO;
+}
+
+/* The registers of a vCPU that may belong to a dead VM (KVM_GET_REGS: EIO). */
+static bool get_regs(struct kvm_vcpu *vcpu, struct kvm_regs *r)
+{
+	return __vcpu_ioctl(vcpu, KVM_GET_REGS, r) == 0;
+}
+
+static int fail_exception(struct kvm_vcpu *vcpu)
 {
 	struct kvm_regs r;
-	vcpu_ioctl(vcpu, KVM_GET_REGS, &r);
-	msb_die("vCPU %d (VM %d): unexpected exit %s (%u)%s, guest RIP 0x%llx",
-		vcpu->id, vcpu->vm->id, kvm_exit_reason_name(vcpu->run->exit_reason),
-		vcpu->run->exit_reason, what, (unsigned long long)r.rip);
+	if (!get_regs(vcpu, &r))
+		return guest_fail("guest exception on vCPU %d (VM %d): its registers are "
+				  "unreadable", vcpu->id, vcpu->vm->id);
+	unsigned v = (unsigned)r.r8;
+	return guest_fail("guest exception on vCPU %d (VM %d): exit IO port 0x%x, vector %u %s, "
+			  "error code 0x%llx, guest RIP 0x%llx, CR2 0x%llx", vcpu->id,
+			  vcpu->vm->id, GUEST_PORT_EXCEPTION, v,
+			  v < IDT_VECTORS && vector_names[v] ? vector_names[v] : "",
+			  (unsigned long long)r.r9, (unsigned long long)r.r10,
+			  (unsigned long long)r.r11);
+}
+
+static int fail_exit(struct kvm_vcpu *vcpu, const char *what)
+{
+	struct kvm_regs r;
+	char rip[48] = "guest RIP unreadable";
+	if (get_regs(vcpu, &r))
+		snprintf(rip, sizeof(rip), "guest RIP 0x%llx", (unsigned long long)r.rip);
+	return guest_fail("vCPU %d (VM %d): unexpected exit %s (%u)%s, %s", vcpu->id,
+			  vcpu->vm->id, kvm_exit_reason_name(vcpu->run->exit_reason),
+			  vcpu->run->exit_reason, what, rip);
+}
+
+/* KVM_RUN itself failed: EIO from a VM that KVM killed (KVM_BUG_ON), EFAULT, ... */
+static int fail_run(struct kvm_vcpu *vcpu, int err)
+{
+	struct kvm_regs r;
+	char rip[48] = "guest RIP unreadable";
+	if (get_regs(vcpu, &r))
+		snprintf(rip, sizeof(rip), "guest RIP 0x%llx", (unsigned long long)r.rip);
+	return guest_fail("vCPU %d (VM %d): KVM_RUN failed: %s%s, %s", vcpu->id, vcpu->vm->id,
+			  strerror(err), err == EIO ? " (KVM marked the VM dead)" : "", rip);
 }
 
 int guest_run_to_sync(struct kvm_vcpu *vcpu)
@@ -199,16 +261,19 @@ int guest_run_to_sync(struct kvm_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	char what[160];
 	for (;;) {
-		if (__vcpu_run(vcpu) == -EINTR)
+		int r = __vcpu_ioctl(vcpu, KVM_RUN, NULL);
+		if (r == -EINTR)
 			return -EINTR;
+		if (r < 0)
+			return fail_run(vcpu, -r);
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			if (run->io.port == GUEST_PORT_SYNC)
 				return 0;
 			if (run->io.port == GUEST_PORT_EXCEPTION)
-				die_exception(vcpu);
+				return fail_exception(vcpu);
 			snprintf(what, sizeof(what), " on port 0x%x", run->io.port);
-			die_exit(vcpu, what);
+			return fail_exit(vcpu, what);
 		case KVM_EXIT_INTR:
 			return -EINTR;
 		case KVM_EXIT_MMIO:
@@ -221,19 +286,49 @@ int guest_run_to_sync(struct kvm_vcpu *vcpu)
 			}
 			snprintf(what, sizeof(what), ": guest accessed GPA 0x%llx, which no memslot "
 				 "covers", (unsigned long long)run->mmio.phys_addr);
-			die_exit(vcpu, what);
+			return fail_exit(vcpu, what);
 		case KVM_EXIT_SHUTDOWN:
-			die_exit(vcpu, ": triple fault");
+			return fail_exit(vcpu, ": triple fault");
 		case KVM_EXIT_FAIL_ENTRY:
 			snprintf(what, sizeof(what), ": hardware entry failure reason 0x%llx",
 				 (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-			die_exit(vcpu, what);
+			return fail_exit(vcpu, what);
 		case KVM_EXIT_INTERNAL_ERROR:
 			snprintf(what, sizeof(what), ": suberror %u", run->internal.suberror);
-			die_exit(vcpu, what);
+			return fail_exit(vcpu, what);
 		default:
-			die_exit(vcpu, "");
+			return fail_exit(vcpu, "");
 		}
+	}
+}
+
+/* MSB_TEST_GUEST_FAULT=KIND:N (tests only): vCPU 0's Nth command makes the guest fail.
+ * exception: a call to an unmapped address (#PF); shutdown: the same with the IDT
+ * cleared, so the #PF cannot be delivered (triple fault); io: an `out` to an unknown
+ * port (guest_entry's own `out`, reached with the port in the command's a2). */
+#define FAULT_GVA 0x00007f0000000000ULL
+#define ENTRY_OUT_OFFSET 7 /* guest_entry: mov %rdi,%r15 (3); mov $port,%dx (4); out */
+static void inject_fault(struct kvm_vcpu *vcpu, struct guest_ctl *ctl)
+{
+	static unsigned long calls, at;
+	static const char *kind;
+	if (!kind) {
+		const char *e = getenv("MSB_TEST_GUEST_FAULT");
+		kind = e ? e : "";
+		const char *colon = e ? strchr(e, ':') : NULL;
+		at = colon ? strtoul(colon + 1, NULL, 10) : 0;
+	}
+	if (vcpu->id != 0 || !at || ++calls != at)
+		return;
+	ctl->fn = FAULT_GVA;
+	if (!strncmp(kind, "shutdown:", 9))
+		memset((uint8_t *)ctl - SYS_CTL_GPA + SYS_IDT_GPA, 0, IDT_VECTORS * 16);
+	if (!strncmp(kind, "io:", 3)) {
+		const uint8_t *out = (const uint8_t *)guest_entry + ENTRY_OUT_OFFSET;
+		if (*out != 0xee) /* out %al,(%dx) */
+			msb_die("internal error: MSB_TEST_GUEST_FAULT=io: no `out` in guest_entry");
+		ctl->fn = guest_fn(out);
+		ctl->arg[2] = 0x99;
 	}
 }
 
@@ -246,10 +341,12 @@ uint64_t guest_call(struct kvm_vcpu *vcpu, struct guest_ctl *ctl, uint64_t fn, u
 	ctl->arg[2] = a2;
 	ctl->arg[3] = a3;
 	ctl->fn = fn;
+	inject_fault(vcpu, ctl);
 	/* A signal (run's SIGINT: bench/interrupt.h) only ends KVM_RUN early: the command
-	 * is finished, the caller checks for the interruption after it. */
-	while (ctl->seq == seq)
+	 * is finished, the caller checks for the interruption after it. After a guest
+	 * failure (recoverable) nothing more runs: the caller checks guest_failure(). */
+	while (ctl->seq == seq && !guest_failure())
 		(void)guest_run_to_sync(vcpu);
 	ctl->fn = 0;
-	return ctl->result;
+	return guest_failure() ? 0 : ctl->result;
 }

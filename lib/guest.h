@@ -6,6 +6,7 @@
  * and port-I/O exits. */
 #ifndef MSB_GUEST_H
 #define MSB_GUEST_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "aspace.h"
 #include "kvm.h"
@@ -23,10 +24,17 @@ struct guest_ctl *guest_ctl(struct aspace *as, int vcpu_id);
 /* GVA of a guest function in the msb_guest section (host symbol -> guest address). */
 uint64_t guest_fn(const void *host_symbol);
 
-/* Run the vCPU until its next PORT_SYNC exit. A guest exception, shutdown, MMIO to an
- * unmapped GPA or internal error dies with the exit reason, vector and guest RIP.
+/* Run the vCPU until its next PORT_SYNC exit. A guest failure (an exception, a triple
+ * fault, MMIO to an unmapped GPA, any other unexpected exit, an internal error, KVM_RUN
+ * failing with EIO from a dead VM) dies with the exit reason, vector and guest RIP, or
+ * after guest_failures_recoverable(true) is recorded (guest_failure()) and returns -EIO.
  * Returns -EINTR if KVM_RUN was interrupted by a signal, else 0. */
 int guest_run_to_sync(struct kvm_vcpu *vcpu);
+/* Record guest failures instead of dying, so that a run can write what it has and
+ * release everything; from the first one on, guest_call() returns 0 at once. */
+void guest_failures_recoverable(bool on);
+/* The first guest failure's one-line message, or NULL. */
+const char *guest_failure(void);
 /* Set ctl->fn/args and run one command to completion; returns ctl->result. */
 uint64_t guest_call(struct kvm_vcpu *vcpu, struct guest_ctl *ctl, uint64_t fn, uint64_t a0,
 		    uint64_t a1, uint64_t a2, uint64_t a3);

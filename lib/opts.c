@@ -26,8 +26,12 @@ void opt_choices(const struct opt *o, char *buf, size_t len)
 uint64_t opt_number(const struct opt *o, const char *text)
 {
 	uint64_t v = 0;
-	if (text && !(o->kind == OPT_SIZE ? parse_size(text, &v) : parse_uint(text, 0,
-										  UINT64_MAX, &v)))
+	if (!text)
+		return 0;
+	bool ok = o->kind == OPT_SIZE ? parse_size(text, &v) :
+		  o->kind == OPT_DURATION ? parse_duration_ns(text, &v) :
+		  parse_uint(text, 0, UINT64_MAX, &v);
+	if (!ok)
 		v = 0;
 	return v;
 }
@@ -72,6 +76,15 @@ static bool set_number(const struct opt *o, uint64_t *dest, const char *val, cha
 				 o->name, val, (unsigned long long)o->min, (unsigned long long)max);
 			return false;
 		}
+	} else if (o->kind == OPT_DURATION) {
+		if (!parse_duration_ns(val, &v) || v < o->min || v > max) {
+			char lo[32], hi[32];
+			format_duration_ns(o->min, lo, sizeof(lo));
+			format_duration_ns(max, hi, sizeof(hi));
+			snprintf(err, errlen, "--%s: '%s' is not a duration in %s..%s (units ns, us, "
+				 "ms, s, m, h)", o->name, val, lo, o->max ? hi : "any");
+			return false;
+		}
 	} else if (!parse_size(val, &v) || v < o->min || v > max) {
 		char lo[32], hi[32];
 		format_size(o->min, lo, sizeof(lo));
@@ -102,6 +115,7 @@ bool opt_set(const struct opt *o, void *base, const char *val, char *err, size_t
 		return set_choice(o, dest, val, err, errlen);
 	case OPT_UINT:
 	case OPT_SIZE:
+	case OPT_DURATION:
 		return set_number(o, dest, val, err, errlen);
 	}
 	snprintf(err, errlen, "--%s: internal error: unknown option kind", o->name);

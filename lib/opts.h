@@ -13,6 +13,7 @@ enum opt_kind {
 	OPT_SIZE,   /* uint64_t bytes, K/M/G/T suffixes, within [min, max] */
 	OPT_STRING, /* const char * */
 	OPT_CHOICE, /* int: the value posval maps the spelling to */
+	OPT_DURATION, /* uint64_t ns, "1ms"/"250us"/"2s", within [min, max] */
 };
 
 /* OPT_CHOICE: a spelling and the enum value it stores (fio's posval). */

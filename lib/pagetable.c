@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #define PT_PAGE 4096ULL
@@ -40,21 +41,39 @@ static bool canonical(uint64_t va)
 	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
-/* Host pointer of the table at gpa, NULL if it is not a table handed out by the pool
+/* The pool whose range holds gpa: pt->pool, else the last local pool starting at or
+ * below it (binary search: one local pool per memslot can mean thousands). */
+static const struct pt_pool *pool_of(const struct pt *pt, uint64_t gpa)
+{
+	unsigned lo = 0, hi = pt->nlocal;
+
+	if (gpa - pt->pool->gpa < pt->pool->used)
+		return pt->pool;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if (pt->local[mid].gpa <= gpa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &pt->local[lo - 1] : NULL;
+}
+
+/* Host pointer of the table at gpa, NULL if it is not a table handed out by a pool
  * (a corrupt entry must not make us write outside the buffer). */
 static uint64_t *table_ptr(const struct pt *pt, uint64_t gpa)
 {
-	const struct pt_pool *pool = pt->pool;
+	const struct pt_pool *pool = pool_of(pt, gpa);
 
-	if (gpa < pool->gpa || gpa - pool->gpa >= pool->used || (gpa & (PT_PAGE - 1)))
+	if (!pool || gpa - pool->gpa >= pool->used || (gpa & (PT_PAGE - 1)))
 		return NULL;
 	return (uint64_t *)(void *)(pool->host + (gpa - pool->gpa));
 }
 
 /* Caller has checked there is room (pt_init, or pt_map's check pass). */
-static uint64_t alloc_table(struct pt *pt)
+static uint64_t alloc_table(struct pt *pt, struct pt_pool *pool)
 {
-	struct pt_pool *pool = pt->pool;
 	uint64_t off = pool->used;
 
 	memset(pool->host + off, 0, PT_PAGE);
@@ -76,19 +95,24 @@ int pt_init(struct pt *pt, struct pt_pool *pool)
 	if (pool_free_pages(pool) < 1)
 		return -ENOMEM;
 	pt->pool = pool;
+	pt->local = NULL;
+	pt->nlocal = 0;
 	pt->table_pages = 0;
-	pt->pml4_gpa = alloc_table(pt);
+	pt->pml4_gpa = alloc_table(pt, pool);
 	return 0;
 }
 
 struct map_op {
 	struct pt *pt;
+	struct pt_pool *local;  /* tables inside [first, last] come from here */
+	uint64_t first, last;   /* the range the call maps */
 	uint64_t gpa_minus_gva; /* modulo 2^64 */
 	uint64_t leaf_flags;
 	uint64_t table_flags;
 	int leaf;               /* leaf level: 1 or 2 */
 	bool apply;             /* false: check pass */
 	uint64_t missing;       /* check pass: tables to allocate */
+	uint64_t missing_local; /* check pass: of those, tables inside [first, last] */
 };
 
 /* Tables of levels [leaf, top] needed to cover [start, last] where none exist yet. */
@@ -103,6 +127,50 @@ static uint64_t tables_for_range(int top, int leaf, uint64_t start, uint64_t las
 		n += (last >> span) - (start >> span) + 1;
 	}
 	return n;
+}
+
+/* Of the tables lo..hi, each covering 2^span bytes, those inside [first, last]. */
+static uint64_t count_inside(unsigned span, uint64_t lo, uint64_t hi, uint64_t first,
+			     uint64_t last)
+{
+	uint64_t mask = (1ULL << span) - 1;
+	uint64_t in_lo = (first >> span) + ((first & mask) != 0);
+	uint64_t in_hi = last >> span;
+
+	if ((last & mask) != mask) { /* the table holding last reaches past it */
+		if (!in_hi)
+			return 0;
+		in_hi--;
+	}
+	lo = lo > in_lo ? lo : in_lo;
+	hi = hi < in_hi ? hi : in_hi;
+	return hi >= lo ? hi - lo + 1 : 0;
+}
+
+/* tables_for_range(), counting only the tables inside [first, last]. */
+static uint64_t tables_inside_range(int top, int leaf, uint64_t start, uint64_t last,
+				    uint64_t first, uint64_t range_last)
+{
+	uint64_t n = 0;
+
+	for (int lvl = top; lvl >= leaf; lvl--) {
+		unsigned span = entry_shift(lvl + 1);
+
+		n += count_inside(span, start >> span, last >> span, first, range_last);
+	}
+	return n;
+}
+
+/* The pool for a new table below an entry at level that maps va: local when the whole
+ * table lies inside the call's range. */
+static struct pt_pool *pool_for(const struct map_op *op, int level, uint64_t va)
+{
+	uint64_t span_mask = (1ULL << entry_shift(level)) - 1;
+	uint64_t base = va & ~span_mask;
+
+	if (base >= op->first && (base | span_mask) <= op->last)
+		return op->local;
+	return op->pt->pool;
 }
 
 /* Leaf entries for [start, last], all inside this one table: the hot loop. */
@@ -147,9 +215,12 @@ static int map_level(struct map_op *op, uint64_t *table, int level, uint64_t sta
 		if (!(entry & PTE_P)) {
 			if (!op->apply) {
 				op->missing += tables_for_range(level - 1, op->leaf, va, sub_last);
+				op->missing_local += tables_inside_range(level - 1, op->leaf, va,
+									 sub_last, op->first,
+									 op->last);
 				continue;
 			}
-			entry = alloc_table(op->pt) | op->table_flags;
+			entry = alloc_table(op->pt, pool_for(op, level, va)) | op->table_flags;
 		} else if (entry & PTE_PS) {
 			return -EINVAL; /* a large page already maps part of the range */
 		} else {
@@ -187,8 +258,34 @@ static int check_map_args(uint64_t gva, uint64_t gpa, uint64_t size, unsigned pa
 	return 0;
 }
 
+/* local is pt->pool or one of pt->local (by address: no scan per call). */
+static bool known_pool(const struct pt *pt, const struct pt_pool *local)
+{
+	uintptr_t off = (uintptr_t)local - (uintptr_t)pt->local;
+
+	return local == pt->pool || (pt->local && off < pt->nlocal * sizeof(*local) &&
+				     off % sizeof(*local) == 0);
+}
+
+/* Room in each pool for what the check pass counted. */
+static bool pools_have_room(const struct map_op *op)
+{
+	struct pt_pool *pool = op->pt->pool;
+
+	if (op->local == pool)
+		return op->missing <= pool_free_pages(pool);
+	return op->missing - op->missing_local <= pool_free_pages(pool) &&
+	       op->missing_local <= pool_free_pages(op->local);
+}
+
 int pt_map(struct pt *pt, uint64_t gva, uint64_t gpa, uint64_t size, unsigned page_shift,
 	   uint64_t flags)
+{
+	return pt_map_local(pt, pt->pool, gva, gpa, size, page_shift, flags);
+}
+
+int pt_map_local(struct pt *pt, struct pt_pool *local, uint64_t gva, uint64_t gpa,
+		 uint64_t size, unsigned page_shift, uint64_t flags)
 {
 	int r = check_map_args(gva, gpa, size, page_shift, flags);
 	uint64_t last = gva + size - 1;
@@ -196,11 +293,14 @@ int pt_map(struct pt *pt, uint64_t gva, uint64_t gpa, uint64_t size, unsigned pa
 
 	if (r)
 		return r;
-	if (!pml4)
+	if (!pml4 || !known_pool(pt, local))
 		return -EINVAL;
 
 	struct map_op op = {
 		.pt = pt,
+		.local = local,
+		.first = gva,
+		.last = last,
 		.gpa_minus_gva = gpa - gva,
 		.leaf = page_shift == PAGE_SHIFT_2M ? 2 : 1,
 		.leaf_flags = PTE_P | flags | (page_shift == PAGE_SHIFT_2M ? PTE_PS : 0),
@@ -210,7 +310,7 @@ int pt_map(struct pt *pt, uint64_t gva, uint64_t gpa, uint64_t size, unsigned pa
 	r = map_level(&op, pml4, PT_LEVELS, gva, last);
 	if (r)
 		return r;
-	if (op.missing > pool_free_pages(pt->pool))
+	if (!pools_have_room(&op))
 		return -ENOMEM;
 	op.apply = true;
 	return map_level(&op, pml4, PT_LEVELS, gva, last);
@@ -260,4 +360,14 @@ uint64_t pt_pages_needed(uint64_t size, unsigned page_shift)
 	if (page_shift != PAGE_SHIFT_2M)
 		n += div_round_up(size, entry_shift(2)) + 1; /* PTs */
 	return n;
+}
+
+uint64_t pt_tables_inside(uint64_t gva, uint64_t size, unsigned page_shift)
+{
+	uint64_t last = gva + size - 1;
+
+	if (!size || last < gva)
+		return 0;
+	return tables_inside_range(PT_LEVELS - 1, page_shift == PAGE_SHIFT_2M ? 2 : 1, gva,
+				   last, gva, last);
 }

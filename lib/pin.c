@@ -81,25 +81,56 @@ int pin_plan(struct pin_plan *p, bool on, unsigned threads, const char *cgroup_r
 
 int pin_cpu(const struct pin_plan *p, unsigned i)
 {
+	if (p->on && p->nplanned)
+		return p->planned[i % p->nplanned];
 	if (!p->on || !p->usable)
 		return -1;
 	return p->cpus[i % p->usable];
 }
 
-int pin_this_thread(int cpu, char *err, size_t errlen)
+int pin_this_thread_list(const char *list, char *err, size_t errlen)
 {
 	hwloc_topology_t t;
 	if (hwloc_topology_init(&t) < 0 || hwloc_topology_load(t) < 0)
 		return msb_fail(err, errlen, "hwloc: cannot load the topology");
 	hwloc_bitmap_t set = hwloc_bitmap_alloc();
-	hwloc_bitmap_only(set, (unsigned)cpu);
-	int r = hwloc_set_cpubind(t, set, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT);
+	int r = hwloc_bitmap_list_sscanf(set, list);
+	if (r == 0)
+		r = hwloc_set_cpubind(t, set, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT);
 	int e = errno;
 	hwloc_bitmap_free(set);
 	hwloc_topology_destroy(t);
 	if (r < 0)
-		return msb_fail(err, errlen, "cannot pin a thread to CPU %d: %s", cpu, strerror(e));
+		return msb_fail(err, errlen, "cannot pin a thread to CPU(s) %s: %s", list, strerror(e));
 	return 0;
+}
+
+int pin_this_thread(int cpu, char *err, size_t errlen)
+{
+	char list[16];
+	snprintf(list, sizeof(list), "%d", cpu);
+	return pin_this_thread_list(list, err, errlen);
+}
+
+void pin_read_affinity(char *buf, size_t len)
+{
+	cpu_set_t set;
+	hwloc_bitmap_t b = hwloc_bitmap_alloc();
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &set))
+				hwloc_bitmap_set(b, (unsigned)c);
+	hwloc_bitmap_list_snprintf(buf, len, b);
+	hwloc_bitmap_free(b);
+}
+
+void pin_usable_list(const struct pin_plan *p, char *buf, size_t len)
+{
+	hwloc_bitmap_t b = hwloc_bitmap_alloc();
+	for (unsigned i = 0; i < p->usable; i++)
+		hwloc_bitmap_set(b, (unsigned)p->cpus[i]);
+	hwloc_bitmap_list_snprintf(buf, len, b);
+	hwloc_bitmap_free(b);
 }
 
 json_object *pin_json(const struct pin_plan *p)

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -130,6 +131,45 @@ bool parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+static const struct {
+	const char *suffix;
+	uint64_t ns;
+} duration_units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000ULL },
+		       { "m", 60000000000ULL }, { "h", 3600000000000ULL } };
+
+bool parse_duration_ns(const char *s, uint64_t *ns)
+{
+	if (!s || !isdigit((unsigned char)*s))
+		return false;
+	char *end;
+	errno = 0;
+	double x = strtod(s, &end);
+	if (errno || !isfinite(x))
+		return false;
+	if (!*end && x == 0) {
+		*ns = 0;
+		return true;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(duration_units); i++)
+		if (!strcmp(end, duration_units[i].suffix)) {
+			double v = x * (double)duration_units[i].ns;
+			if (v >= 1.8e19)
+				return false;
+			*ns = (uint64_t)(v + 0.5);
+			return true;
+		}
+	return false;
+}
+
+void format_duration_ns(uint64_t ns, char *buf, size_t len)
+{
+	size_t i = ARRAY_SIZE(duration_units) - 1;
+	while (i > 0 && (ns % duration_units[i].ns || !ns))
+		i--;
+	snprintf(buf, len, "%llu%s", (unsigned long long)(ns / duration_units[i].ns),
+		 duration_units[i].suffix);
 }
 
 bool parse_size(const char *s, uint64_t *out)

@@ -36,6 +36,10 @@ char *msb_strdup(const char *s);
 
 /* "4G", "512M", "4096", "2m" -> bytes (K/M/G/T are powers of 1024). false on bad input. */
 bool parse_size(const char *s, uint64_t *out);
+/* "250us", "1ms", "1.5s", "2m", "100ns" (a unit is required but for "0"): ns. */
+bool parse_duration_ns(const char *s, uint64_t *ns);
+/* The shortest exact spelling parse_duration_ns reads back: "1ms", "250us", "2s". */
+void format_duration_ns(uint64_t ns, char *buf, size_t len);
 /* Unsigned decimal with bounds; false on junk, overflow or out of range. */
 bool parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Format bytes as "1G", "2M", "4K" or plain bytes when not a whole unit. */

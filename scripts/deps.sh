@@ -5,11 +5,11 @@
 # runs apt-get; otherwise it prints the exact apt-get line and stops. Run directly it
 # only lists what is missing (see --help).
 BUILD_PKGS=(gcc make autoconf automake pkg-config libhwloc-dev libjson-c-dev libnuma-dev
-	linux-libc-dev)
+	linux-libc-dev libtracefs-dev libtraceevent-dev)
 # The lab (scripts/lab.sh) where /dev/kvm is missing: QEMU, busybox for the initramfs,
 # cpio to pack it, xz/zstd for compressed kernel modules; valgrind for the leak test.
-# gnuplot is optional (plots).
-LAB_PKGS=(qemu-system-x86 busybox-static cpio xz-utils zstd valgrind)
+# gnuplot is optional (plots). GNU parallel runs kernel-ab/patch-ab's lab jobs.
+LAB_PKGS=(qemu-system-x86 busybox-static cpio xz-utils zstd valgrind parallel)
 OPTIONAL_PKGS=(gnuplot-nox)
 
 msb_die() { # CODE MESSAGE
@@ -58,7 +58,7 @@ msb_deps_usage() {
 Usage: scripts/deps.sh [--install]
 
 Lists the Debian packages memslot-bench needs that are not installed: to build
-(gcc, autotools, hwloc, json-c, numactl headers), to run the QEMU lab (QEMU,
+(gcc, autotools, hwloc, json-c, numactl, libtracefs headers), to run the QEMU lab (QEMU,
 busybox-static, cpio, xz, zstd, valgrind) and, optionally, gnuplot for plots.
 scripts/run.sh, test.sh and kernel-ab.sh source this file and install what
 is missing before they build.

@@ -15,7 +15,9 @@ scenario of `memslot-bench run --list ab`, both variants (zap-slot is
 reported unsupported where the kernel lacks the quirk), as
   memslot-bench run SCENARIO --guest-mem 256M,1G --host-mem 256M --rounds 5
       --reps 4 --warmup 1 --quiet RUN OPTIONS... --json DIR/SCENARIO.json
-Like run.sh it first installs missing Debian packages (root) and builds.
+Like run.sh it first installs missing Debian packages (root) and builds
+(unless MSB_BIN names a memslot-bench). Interrupted (SIGINT/TERM/HUP), it
+ends the lab and its QEMU before it exits (130/143/129).
 
 Arguments:
   BASE NEW       what `scripts/lab.sh --kernel` takes (default: 6.1 6.12,
@@ -91,20 +93,51 @@ run_side() { # SIDE KERNEL: the matrix in the lab on KERNEL into $out/SIDE
 	[[ -n ${!modules_var:-} ]] && mods=(--modules "${!modules_var}")
 	mkdir -p "$out/$side"
 	# shellcheck disable=SC2016 # $1 expands in the guest's bash
-	"$src/scripts/lab.sh" --kernel "$kernel" "${mods[@]}" --mem 3G --out "$out/$side" \
+	in_group bash -c 'set -o pipefail; f=$1; shift; "$@" | tee "$f"' _ "$out/$side/run.txt" \
+		"$src/scripts/lab.sh" --kernel "$kernel" "${mods[@]}" --mem 3G --out "$out/$side" \
 		--timeout 3000 -- bash -c "$(declare -p scenarios run_opts); $(declare -f matrix)"'; matrix "$1"' \
-		_ "$out/$side" |
-		tee "$out/$side/run.txt"
+		_ "$out/$side"
+}
+
+# The lab runs in a process group of its own, in the background: bash runs a trap
+# only between commands, so a foreground lab.sh would outlive a SIGTERM to this
+# script; killing the group takes lab.sh (whose trap and QEMU's --pdeathsig end
+# QEMU) with it.
+child_pgid=''
+in_group() { # COMMAND...: run it, wait, return its status
+	local rc=0
+	setsid "$@" &
+	child_pgid=$!
+	wait "$child_pgid" || rc=$?
+	child_pgid=''
+	return "$rc"
+}
+
+# shellcheck disable=SC2317 # called from the signal traps
+on_signal() { # EXIT_CODE
+	trap - INT TERM HUP
+	if [[ -n $child_pgid ]]; then
+		kill -TERM -- "-$child_pgid" 2>/dev/null || true
+		sleep 2 # lab.sh's trap ends QEMU; then whatever is left
+		kill -KILL -- "-$child_pgid" 2>/dev/null || true
+	fi
+	echo "kernel-ab: interrupted" >&2
+	exit "$1"
 }
 
 main() {
 	parse_args "$@"
 	src=$(cd "$(dirname "$0")/.." && pwd)
-	# shellcheck source=scripts/deps.sh
-	. "$src/scripts/deps.sh"
-	msb_install_deps
-	msb_build "$src"
-	export MSB_BIN=${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench
+	trap 'on_signal 130' INT
+	trap 'on_signal 143' TERM
+	trap 'on_signal 129' HUP
+	if [[ -z ${MSB_BIN:-} ]]; then
+		# shellcheck source=scripts/deps.sh
+		. "$src/scripts/deps.sh"
+		msb_install_deps
+		msb_build "$src"
+		export MSB_BIN=${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench
+	fi
 	load_matrix
 	[[ -n $out ]] || out=$src/results/ab-$(tag "$base")-$(tag "$new")-$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$out"

@@ -16,7 +16,9 @@ only answers --help.
 
 In the guest it loads virtio/9p and KVM (LAB_KVM_MOD with LAB_KVM_OPTS from
 lab.conf), mounts the host root read-only, runs /run/memslot-bench/cmd.sh
-and powers off, leaving in the run share one of:
+(in its own session; the signal named in /run/memslot-bench/interrupt, written when
+lab.sh is interrupted, goes to its process group) and powers off, leaving in the run
+share one of:
   status       the command's exit status
   kvm-failed   why KVM did not come up (lab.sh exits 4)
   init-failed  why the guest could not run the command (lab.sh exits 125)
@@ -159,8 +161,28 @@ done
 { [ -c "$outdev" ] && [ -c "$errdev" ]; } || fail init-failed "virtio-serial ports msb.stdout/msb.stderr not found"
 
 # A clean environment; cmd.sh (written by lab.sh) exports the lab's variables,
-# changes to the host's cwd and execs the command with the host's /bin/sh.
-env -i chroot $R /bin/sh /run/memslot-bench/cmd.sh </dev/null >"$R$outdev" 2>"$R$errdev"
+# changes to the host's cwd and execs the command with the host's /bin/sh. In its own
+# session (setsid), so that an interruption of lab.sh reaches its process group, and
+# with SIGINT and SIGQUIT back to their default (a background job starts with them
+# ignored, and a program cannot take an ignored signal back): coreutils env does it.
+dflt=
+chroot $R /usr/bin/env --default-signal=INT true 2>/dev/null && dflt="/usr/bin/env --default-signal=INT,QUIT"
+# shellcheck disable=SC2086 # dflt is a command and its option, or nothing
+setsid env -i chroot $R $dflt /bin/sh /run/memslot-bench/cmd.sh </dev/null >"$R$outdev" 2>"$R$errdev" &
+cmd_pid=$!
+# lab.sh interrupted: it writes the signal's name (INT, TERM, HUP) to /ctl/interrupt.
+(
+	while sleep 2; do
+		[ -f /ctl/interrupt ] || continue
+		sig=$(cat /ctl/interrupt)
+		echo "lab-init: SIG$sig from lab.sh, passed to the command" >/dev/console
+		kill "-$sig" "-$cmd_pid" 2>/dev/null || kill "-$sig" "$cmd_pid"
+		exit 0
+	done
+) &
+watch_pid=$!
+wait "$cmd_pid"
 echo $? >/ctl/status.tmp
+kill "$watch_pid" 2>/dev/null
 mv /ctl/status.tmp /ctl/status
 halt

@@ -10,8 +10,10 @@
 # SPEC: 6.1 | 6.12 | a linux-image-* package name.
 # Packages are never installed on the host: `apt-get download` + `dpkg-deb -x`
 # into ${XDG_CACHE_HOME:-$HOME/.cache}/memslot-bench/kernels/PACKAGE_VERSION/.
-# Exit codes: 0 ok, 2 bad SPEC / apt source missing and not root,
-#             3 cannot fetch (no apt, no network, package gone).
+# Exit codes (lab.sh and run.sh pass them on): 0 ok, 2 bad SPEC / apt source missing
+#             and not root, 3 no apt here, 5 package not found (apt knows no such
+#             package, series or version), 6 download refused or failed (mirror
+#             unreachable, apt-get update/download or unpacking failed).
 
 set -euo pipefail
 
@@ -101,7 +103,7 @@ Signed-By: ${sig:-/usr/share/keyrings/debian-archive-keyring.gpg}
 	fi
 	echo "lab-kernel.sh: adding apt source bookworm-backports ($uri) and running apt-get update" >&2
 	printf '%s' "$content" >"$LK_BACKPORTS_FILE"
-	apt-get -q update >/dev/null 2>&1 || lk_die 3 "apt-get update failed after adding $LK_BACKPORTS_FILE"
+	apt-get -q update >/dev/null 2>&1 || lk_die 6 "download refused: apt-get update failed after adding $LK_BACKPORTS_FILE"
 }
 
 # Newest package name whose name matches the anchored regex $1.
@@ -116,7 +118,7 @@ lk_resolve() {
 	case $spec in
 	6.1)
 		pkg=$(lk_newest '^linux-image-6\.1\.0-[0-9]+-amd64$')
-		[[ -n $pkg ]] || lk_die 3 "no linux-image-6.1.0-*-amd64 package known to apt (try apt-get update)"
+		[[ -n $pkg ]] || lk_die 5 "kernel package not found: no linux-image-6.1.0-*-amd64 known to apt (try apt-get update)"
 		;;
 	6.12)
 		pkg=$(lk_newest '^linux-image-6\.12\.[0-9]+\+deb12-amd64$')
@@ -124,7 +126,7 @@ lk_resolve() {
 			lk_ensure_backports
 			pkg=$(lk_newest '^linux-image-6\.12\.[0-9]+\+deb12-amd64$')
 		fi
-		[[ -n $pkg ]] || lk_die 3 "no linux-image-6.12.*+deb12-amd64 package in bookworm-backports"
+		[[ -n $pkg ]] || lk_die 5 "kernel package not found: no linux-image-6.12.*+deb12-amd64 in bookworm-backports"
 		;;
 	linux-image-*)
 		pkg=$spec
@@ -155,7 +157,7 @@ lk_locate() {
 	if [[ -z $ver ]]; then
 		# A package from a release not yet configured may be in backports.
 		[[ $pkg == *+deb12-* ]] && lk_ensure_backports && ver=$(lk_version "$pkg")
-		[[ -n $ver ]] || lk_die 3 "apt knows no package '$pkg'"
+		[[ -n $ver ]] || lk_die 5 "kernel package not found: apt knows no package '$pkg'"
 	fi
 	mkdir -p "${memo%/*}"
 	printf '%s\t%s\n' "$pkg" "$ver" >"$memo.tmp" && mv "$memo.tmp" "$memo"
@@ -184,7 +186,7 @@ lk_extract_vmlinux() {
 # Fetch+unpack package $1 version $2 if not cached; print
 # "VMLINUZ<TAB>MODDIR<TAB>BOOTIMAGE" (BOOTIMAGE: vmlinux if extracted).
 lk_fetch_pkg() {
-	local pkg=$1 ver=$2 dir
+	local pkg=$1 ver=$2 dir why
 	dir="$(lk_cache_root)/kernels/${pkg}_${ver//:/%}"
 	if [[ ! -e $dir/.complete ]]; then
 		mkdir -p "$(lk_cache_root)/kernels"
@@ -194,14 +196,16 @@ lk_fetch_pkg() {
 		chmod 755 "$tmp"
 		echo "lab-kernel.sh: downloading $pkg=$ver" >&2
 		if ! (cd "$tmp" && apt-get -q download "$pkg=$ver" >"$tmp/apt.log" 2>&1); then
-			cat "$tmp/apt.log" >&2 || true
+			# apt's own words, on one line: why (e.g. "Could not connect to ...")
+			why=$(awk '/^Err:/ { getline; sub(/^ +/, ""); print; exit }
+				/^E: / { sub(/^E: /, ""); print; exit }' "$tmp/apt.log")
 			rm -rf "$tmp"
-			lk_die 3 "apt-get download $pkg=$ver failed"
+			lk_die 6 "download refused: apt-get download $pkg=$ver failed: ${why:-see apt-get}"
 		fi
 		mkdir "$tmp/root"
 		dpkg-deb -x "$tmp"/*.deb "$tmp/root" || {
 			rm -rf "$tmp"
-			lk_die 3 "dpkg-deb -x failed for $pkg"
+			lk_die 6 "download unusable: dpkg-deb -x failed for $pkg"
 		}
 		rm -f "$tmp"/*.deb "$tmp/apt.log"
 		if ! compgen -G "$tmp/root/boot/vmlinuz-*" >/dev/null; then

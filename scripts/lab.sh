@@ -33,6 +33,9 @@ Options:
                  (default 6.12; 6.1/6.12 = newest Debian package of that series)
   --modules DIR  with a bzImage PATH: its lib/modules/VERSION dir, or "none"
                  when KVM and 9p are built in (default none)
+  --kvm-modules DIR
+                 load DIR's kvm.ko, kvm-amd.ko, kvm-intel.ko instead of the
+                 kernel's own (same version: scripts/kernel-build.sh's fast path)
   --mmu M        shadow | tdp: kvm_amd npt=0 | npt=1 (default shadow)
   --cpus N       guest vCPUs (default 2)
   --mem SIZE     guest memory, QEMU syntax: 2048, 2048M, 2G (default 2G)
@@ -52,6 +55,7 @@ Environment:
                  (multi raced with the guest kernel's code patching and oopsed)
   MSB_LAB_QEMU   QEMU binary (default qemu-system-x86_64)
   MSB_LAB_QEMU_CPU  override the QEMU -cpu model (for testing failure paths)
+  MSB_LAB_GRACE  seconds the guest gets to stop after lab.sh is interrupted (default 60)
   MSB_*, ASAN_OPTIONS, UBSAN_OPTIONS, TERM are passed into the guest.
   In the guest: MSB_LAB=1, MSB_LAB_QEMU_VERSION, MSB_LAB_ACCEL,
   MSB_LAB_TCG_THREAD, MSB_LAB_CPU, MSB_LAB_MMU, MSB_LAB_NODES, MSB_LAB_CPUS,
@@ -62,11 +66,22 @@ Environment:
 Exit status:
   COMMAND's status, or
   2    bad usage / bad option value
-  3    the lab cannot run here (qemu or busybox-static missing, kernel
-       cannot be fetched)
+  3    the lab cannot run here (qemu, busybox-static, cpio or apt missing;
+       QEMU refused to start)
   4    KVM not available in the guest (module failed to load)
+  5    kernel package not found (apt knows no such package, series or version)
+  6    kernel download refused or failed (mirror unreachable, apt-get download
+       or unpacking failed)
+  7    the guest kernel panicked
+  8    QEMU was killed (a signal) before the guest reported a status
   124  COMMAND did not finish within --timeout
-  125  the guest failed (kernel panic, init error, no exit status)
+  125  the guest failed otherwise (init error, no exit status)
+  130, 143, 129  interrupted (SIGINT, SIGTERM, SIGHUP). Once QEMU runs, the first
+       signal is passed into the guest: COMMAND's process group gets it (memslot-bench
+       then writes the samples so far, marked "complete": false), and its status
+       is lab.sh's; the guest gets MSB_LAB_GRACE seconds. A second signal, or the
+       grace running out, kills QEMU. No QEMU outlives lab.sh, even SIGKILLed.
+  Every line lab.sh prints for these starts with "lab.sh:" or "lab-kernel.sh:".
 EOF
 }
 
@@ -80,9 +95,9 @@ not_an_option() { die 2 "unknown option '$1' (see --help; the command goes after
 
 # Sets the option globals and cmd (the words after --).
 parse_args() {
-	kernel=6.12 modules=none mmu=shadow cpus=2 mem=2G nodes=1 out=$PWD timeout=600
+	kernel=6.12 modules=none kvm_modules='' mmu=shadow cpus=2 mem=2G nodes=1 out=$PWD timeout=600
 	keep_log='' verbose=0 check=0 cmd=()
-	cli_parse "--kernel --modules --mmu --cpus --mem --nodes --out --timeout --keep-log" \
+	cli_parse "--kernel --modules --kvm-modules --mmu --cpus --mem --nodes --out --timeout --keep-log" \
 		"-v|--verbose --check" cmd "; the command goes after --" not_an_option "$@"
 }
 
@@ -173,6 +188,17 @@ resolve_kernel() {
 	else
 		resolve_kernel_package
 	fi
+	[[ -z $kvm_modules ]] || resolve_kvm_modules
+}
+
+# --kvm-modules DIR: KVM rebuilt for this kernel (kernel-build.sh); result files
+# name it beside the kernel package.
+resolve_kvm_modules() {
+	[[ -f $kvm_modules/kvm.ko ]] || die 2 "--kvm-modules '$kvm_modules' has no kvm.ko"
+	# They depend on the kernel's other modules (irqbypass, ccp).
+	[[ -n $moddir ]] || die 2 "--kvm-modules needs the kernel's modules (a Debian package, or --modules DIR)"
+	kvm_modules=$(cd "$kvm_modules" && pwd -P)
+	kernel_pkg+=" +kvm-modules $kvm_modules"
 }
 
 # ---- acceleration --------------------------------------------------------------------
@@ -220,6 +246,10 @@ mod_index() {
 	while IFS=$'\t' read -r n f; do MODPATH[$n]=$f; done < <(
 		find "$moddir" -name '*.ko' -o -name '*.ko.[xgz]z' -o -name '*.ko.zst' | mod_names
 	)
+	# --kvm-modules: these replace the kernel's own.
+	[[ -z $kvm_modules ]] || while IFS=$'\t' read -r n f; do MODPATH[$n]=$f; done < <(
+		find "$kvm_modules" -maxdepth 1 -name 'kvm*.ko' | mod_names
+	)
 }
 
 # stage_mod NAME LIST: append NAME after its dependencies to LIST, putting
@@ -254,6 +284,7 @@ initramfs_key() {
 	{
 		echo "$INITRAMFS_FORMAT $moddir"
 		[[ -n $moddir ]] && stat -c '%n %s %Y' "$moddir" "$moddir"/modules.* 2>/dev/null
+		[[ -n $kvm_modules ]] && stat -c '%n %s %Y' "$kvm_modules"/kvm*.ko
 		stat -L -c '%s %Y' "$BUSYBOX"
 		cat "$LAB_DIR/lab-init.sh"
 	} | sha256sum | cut -c1-16
@@ -319,11 +350,57 @@ make_run_dir() {
 	echo $$ >"$tmp/pid"
 	share=$tmp/share
 	mkdir "$share"
-	qemu_pid='' watch_pid='' reader_pids=()
+	qemu_pid='' watch_pid='' reader_pids=() interrupted=''
 	trap cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	trap 'exit 129' HUP
+	trap 'on_signal 130 INT' INT
+	trap 'on_signal 143 TERM' TERM
+	trap 'on_signal 129 HUP' HUP
+}
+
+# ---- interruption --------------------------------------------------------------------
+
+# A timer that dies with lab.sh even if lab.sh is SIGKILLed.
+start_timer() { # SECONDS; sets watch_pid
+	local -a pdeath=()
+	command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
+	"${pdeath[@]}" sleep "$1" &
+	watch_pid=$!
+}
+
+# SIGINT/SIGTERM/SIGHUP while QEMU runs: the first goes into the guest (lab-init.sh
+# signals the command's process group, which keeps what it has), which gets
+# MSB_LAB_GRACE seconds; before QEMU runs, or at the second signal: exit now (the EXIT
+# trap kills QEMU).
+# shellcheck disable=SC2317 # called from the traps
+on_signal() { # CODE NAME
+	[[ -z $interrupted && -n $qemu_pid ]] || exit "$1"
+	interrupted=$1
+	echo "$2" >"$share/interrupt"
+	echo "lab.sh: SIG$2: passed into the guest, waiting up to ${MSB_LAB_GRACE:-60} s for it" \
+		"to stop (again to kill it now)" >&2
+	[[ -z $watch_pid ]] || kill "$watch_pid" 2>/dev/null || true
+	start_timer "${MSB_LAB_GRACE:-60}"
+}
+
+# The timer ran out: --timeout, or the grace after an interruption.
+guest_overdue() {
+	kill -KILL "$qemu_pid" 2>/dev/null || true
+	wait "$qemu_pid" 2>/dev/null || true
+	qemu_pid='' watch_pid=''
+	[[ -z $interrupted ]] || die "$interrupted" "the guest did not stop within ${MSB_LAB_GRACE:-60} s of the interruption (QEMU killed)"
+	die 124 "guest did not finish within $timeout s (killed)"
+}
+
+# QEMU ended without the guest's status: killed by a signal (its exit status, or its
+# own "terminating on signal" when it caught SIGTERM/SIGINT/SIGHUP)?
+qemu_killed_why() {
+	local how
+	if ((qemu_rc > 128)); then
+		echo "by SIG$(kill -l $((qemu_rc - 128)) 2>/dev/null || echo $((qemu_rc - 128)))"
+		return 0
+	fi
+	how=$(grep -m1 -o 'terminating on signal [0-9]*.*' "$tmp/qemu.err" 2>/dev/null) || return 1
+	echo "(${how%$'\r'})"
 }
 
 # Single-quote for sh.
@@ -454,23 +531,22 @@ start_qemu() {
 		</dev/null 2>"$tmp/qemu.err" &
 	qemu_pid=$!
 	# A sleeper as the timer: `wait -n` returns when QEMU or the timer ends, and a
-	# signal to lab.sh interrupts it at once (the traps then clean up).
-	"${pdeath[@]}" sleep "$timeout" &
-	watch_pid=$!
+	# signal to lab.sh interrupts it at once (on_signal, then wait again).
+	start_timer "$timeout"
 }
 
 # Wait for QEMU (sets qemu_rc) or the timer (exit 124), then drain the readers.
 wait_guest() {
-	local done_pid='' f p
+	local done_pid f p rc
 	qemu_rc=0
-	wait -n -p done_pid "$qemu_pid" "$watch_pid" || qemu_rc=$?
-	if [[ $done_pid == "$watch_pid" ]]; then
-		watch_pid=''
-		kill -KILL "$qemu_pid" 2>/dev/null || true
-		wait "$qemu_pid" 2>/dev/null || true
-		qemu_pid=''
-		die 124 "guest did not finish within $timeout s (killed)"
-	fi
+	while :; do
+		done_pid='' rc=0
+		wait -n -p done_pid "$qemu_pid" "$watch_pid" || rc=$?
+		# none (unset): a signal interrupted the wait, and its trap (on_signal) ran
+		[[ -z ${done_pid:-} ]] && continue
+		[[ $done_pid == "$qemu_pid" ]] && { qemu_rc=$rc; break; }
+		guest_overdue
+	done
 	kill "$watch_pid" 2>/dev/null || true
 	wait "$watch_pid" 2>/dev/null || true
 	watch_pid=''
@@ -491,12 +567,18 @@ fail_tail() { # show the end of the console log, unless it was shown live
 	tail -n 15 "$tmp/console.log" | sed 's/^/  /' >&2
 }
 
-# Exit with COMMAND's status, or with the code (3, 4, 125) saying why there is none.
+# Exit with COMMAND's status, or with the code (3, 4, 7, 8, 125) saying why there is none.
 map_status() {
-	local panic
+	local panic status how
 	[[ -z $keep_log ]] || cp "$tmp/console.log" "$keep_log"
 	if [[ -f $share/status ]]; then
-		exit "$(cat "$share/status")"
+		status=$(cat "$share/status")
+		# interrupted: the command's own code (130...), or ours if it ended 0 anyway
+		[[ -n $interrupted && $status == 0 ]] && exit "$interrupted"
+		exit "$status"
+	fi
+	if how=$(qemu_killed_why); then
+		die 8 "QEMU was killed $how before the guest reported a status"
 	fi
 	if ((qemu_rc != 0)); then
 		sed 's/^/  /' "$tmp/qemu.err" >&2
@@ -512,7 +594,7 @@ map_status() {
 	panic=$(grep -a -m1 'Kernel panic' "$tmp/console.log" | tr -d '\r' || true)
 	if [[ -n $panic ]]; then
 		fail_tail
-		die 125 "guest kernel panicked: ${panic#*] }"
+		die 7 "guest kernel panicked: ${panic#*] }"
 	fi
 	fail_tail
 	die 125 "guest stopped without reporting an exit status"

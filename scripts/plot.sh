@@ -4,7 +4,7 @@
 #   scripts/plot.sh RESULT.json|DIR [more RESULT.json|DIR ...] [-o OUTDIR] [-k]
 # Several files of the same configuration (two kernels: base vs new) share each plot.
 # A DIR stands for the result files in it and in its subdirectories (other JSON files, such
-# as `memslot-bench info --json` output, are skipped). OUTDIR defaults to DIR/plots, or to
+# as `memslot-bench info --json FILE` output, are skipped). OUTDIR defaults to DIR/plots, or to
 # plots/ next to the first file. -k keeps the gnuplot data files in OUTDIR/data.
 #
 # Per scenario and configuration (runs grouped by parameters, guest size aside):

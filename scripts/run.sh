@@ -35,13 +35,20 @@ Environment:
   MSB_LAB_KERNEL lab kernel when --kernel is not given (default 6.12)
   MSB_SUITE_ROUNDS, MSB_SUITE_REPS  see scripts/suite.sh --help
   MSB_CONFIGURE_FLAGS  extra configure options
+  MSB_NO_BUILD=1 neither install packages nor build: use MSB_BUILD_DIR's binary
 
 Exit status:
   0    suite and report done; the last line names the results directory
   1    the build failed
   2    bad usage, or packages missing and not root
   other  lab.sh's status (3 lab cannot run here, 4 no KVM in the guest,
-       124 timeout, 125 guest failed) or the failed memslot-bench run's
+       5 kernel package not found, 6 kernel download refused, 7 guest kernel
+       panic, 8 QEMU killed, 124 timeout, 125 guest failed) or the failed
+       memslot-bench run's
+  130, 143, 129  interrupted (SIGINT, SIGTERM, SIGHUP): the signal goes to the
+       suite (natively: its memslot-bench run, which writes the samples so far
+       marked "complete": false) or to lab.sh (which passes it into the guest);
+       the results that came back stay in the results directory, no QEMU is left
 EOF
 }
 
@@ -71,7 +78,7 @@ make_out() { # NAME
 run_native() {
 	make_out "$(uname -r)"
 	echo "run.sh: native KVM on $(uname -r); results in $out" >&2
-	"$src/scripts/suite.sh" "${suite_opts[@]}" "$out" -- "${run_opts[@]}"
+	run_child --group "$src/scripts/suite.sh" "${suite_opts[@]}" "$out" -- "${run_opts[@]}"
 }
 
 run_lab() { # WHY
@@ -88,11 +95,54 @@ run_lab() { # WHY
 	echo "run.sh: $1: the suite runs in the QEMU lab (kernel $release);" \
 		"its times are emulated, not hardware latency. Results in $out" >&2
 	# 1 GiB of guest memory needs ~1.3 GiB in the lab VM (memfd, page tables, KVM's own).
-	"$src/scripts/lab.sh" --kernel "$kernel" --mem 3G --out "$out" --timeout 3000 -- \
+	# The suite with its sweep took ~57 min in the lab on a loaded 2-CPU host: 90 min is
+	# a limit for a hung guest, not the expected time.
+	run_child "$src/scripts/lab.sh" --kernel "$kernel" --mem 3G --out "$out" --timeout 5400 -- \
 		"$src/scripts/suite.sh" "${suite_opts[@]}" "$out" -- "${run_opts[@]}"
 }
 
+# ---- interruption --------------------------------------------------------------------
+
+# run_child [--group] COMMAND...: run it in the background and wait, so that a signal
+# to run.sh is passed on at once (bash runs a trap only after a foreground child ends).
+# --group: the child's whole process group gets it (natively: suite.sh and the
+# memslot-bench run under way); else the child alone (lab.sh passes it into the guest).
+child='' child_group=0 interrupted=''
+run_child() {
+	local rc=0
+	child_group=0
+	[[ $1 == --group ]] && { child_group=1; shift; }
+	set -m # the child in its own process group
+	"$@" &
+	child=$!
+	set +m
+	while :; do
+		rc=0
+		wait "$child" || rc=$?
+		# >128 with the child alive: a signal interrupted wait; its trap ran
+		kill -0 "$child" 2>/dev/null || break
+	done
+	child=''
+	[[ -z $interrupted ]] || exit "$interrupted"
+	return "$rc"
+}
+
+# shellcheck disable=SC2317 # called from the traps
+on_signal() { # CODE NAME
+	[[ -z $interrupted && -n $child ]] || exit "$1"
+	interrupted=$1
+	echo "run.sh: SIG$2: passed to the $( ((child_group)) && echo suite || echo lab); results so far stay in $out" >&2
+	if ((child_group)); then
+		kill "-$2" -- "-$child" 2>/dev/null || true
+	else
+		kill "-$2" "$child" 2>/dev/null || true
+	fi
+}
+
 main() {
+	trap 'on_signal 130 INT' INT
+	trap 'on_signal 143 TERM' TERM
+	trap 'on_signal 129 HUP' HUP
 	parse_args "$@"
 	src=$(cd "$(dirname "$0")/.." && pwd)
 	suite_opts=()
@@ -101,8 +151,10 @@ main() {
 	fi
 	# shellcheck source=scripts/deps.sh
 	. "$src/scripts/deps.sh"
-	msb_install_deps
-	msb_build "$src"
+	if [[ ${MSB_NO_BUILD:-0} != 1 ]]; then
+		msb_install_deps
+		msb_build "$src"
+	fi
 	export MSB_BIN=${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench
 	if [[ -n $kernel ]]; then
 		run_lab "--kernel $kernel"

@@ -32,10 +32,30 @@ table=$(cat <<ROWS
 2 | --vcpus: '0' | run delete --vcpus 0
 2 | --vcpus: '100000' | run delete --vcpus 100000
 2 | --vcpu-mode: 'fast' | run delete --vcpu-mode fast
+2 | --working-set: '0' is not a size | run stall --working-set 0
+2 | --working-set: 1 vCPUs x 2147483648 bytes do not fit | run stall --guest-mem 1G --working-set 2G
+2 | --interval: '10us' is not a duration in 50us..1s | run stall --interval 10us
+2 | --window: '0' is not a duration | run stall --window 0
+2 | --window: at least 10 intervals | run stall --window 20ms --interval 10ms
+2 | --window: at most | run stall --window 600s --interval 1ms
+2 | --change: 'x' | run stall --change x
+2 | --change flags needs --target populated | run stall --change flags --target unrelated
+2 | --vcpu-mode: stall runs every vCPU itself | run stall --vcpus 2 --vcpu-mode running
+2 | --vcpus: '65' | run stall --vcpus 65
+2 | --running: '0,9' is not a list | run tlb --running 0,9
+2 | --running: '1,2' lacks 0 | run tlb --running 1,2 --vcpus 2
+2 | --running: 1 twice | run tlb --running 0,1,1
+2 | --running 2 needs --vcpus >= 2 | run tlb --running 0,2
 2 | --vcpu-mode running needs --vcpus >= 2 | run delete --vcpu-mode running --vcpus 1
 2 | --target: 'x' | run delete --target x
 2 | --target unrelated needs --extra-slots | run delete --target unrelated --extra-slots 0
 2 | --target-size: '1K' | run delete --target-size 1K
+2 | --pt-placement: 'x' is not one of | run delete --pt-placement x
+2 | --pt-placement spread needs unaliased memory | run delete --pt-placement spread --guest-mem 2G
+2 | holds no whole guest page table | run delete --pt-placement spread --page-size 2M --slots 2
+2 | has no room for data beside its 2M of page tables | run delete --pt-placement spread --guest-mem 4M --slots 2
+2 | --vcpu-mode active cannot run with --pt-placement spread | run move --pt-placement spread --target populated --slots 2 --vcpus 2 --vcpu-mode active
+2 | larger than a data slot (2M beside its page tables) | run delete --pt-placement spread --guest-mem 8M --slots 2 --touch-stride 4M
 2 | --extra-slots: '-1' | run delete --extra-slots -1
 2 | --touch-stride: '3' | run delete --touch-stride 3
 2 | --running-set: '0' | run delete --running-set 0
@@ -52,6 +72,17 @@ table=$(cat <<ROWS
 2 | --seed: 'x' | run delete --seed x
 2 | --variants: 'foo' | run delete --variants foo
 2 | --pin: 'x' | run delete --pin x
+2 | --numa 'nearby': not a layout (default, local, remote, remote-ioctl, spread, interleave | run delete --numa nearby
+2 | --numa 'nearby': not a layout | run delete --numa default,nearby
+2 | --mem-nodes 7: node(s) 7 not on this machine | run delete --vcpu-cpus 0 --mem-nodes 7
+2 | --vcpu-cpus 0-999: CPU(s) | run delete --vcpu-cpus 0-999 --mem-nodes 0
+2 | --ioctl-cpu '-1': not a CPU number | run delete --vcpu-cpus 0 --mem-nodes 0 --ioctl-cpu -1
+2 | --topology: | run delete --plan --topology pack:two
+2 | only with --plan | run delete --topology pack:1
+2 | not with --numa local | run delete --numa local --vcpu-cpus 0 --mem-nodes 0
+2 | --pin none: --numa explicit places threads one by one | run delete --vcpu-cpus 0 --mem-nodes 0 --pin none
+2 | --precision: one --numa layout at a time (got 2) | run delete --precision 5 --numa default,local
+2 | --raw prints one run's samples: one --numa layout (got 2) | run delete --raw --variants zap-all --numa default,local
 2 | --list: 'x' is not scenarios | run --list x
 2 | --list: 'x' is not scenarios | run delete --list x
 2 | unknown option --bogus | run delete --bogus
@@ -76,6 +107,10 @@ table=$(cat <<ROWS
 2 | --variants: 'foo' is not two variants | compare --variants foo $A
 2 | give exactly one | compare --variants zap-all,zap-slot $A $A
 2 | --samples needs BASE.txt and NEW.txt | compare --samples $D/samples/one-col.txt
+2 | --layouts: 'local' is not two layouts BASE,NEW | compare --layouts local $A
+2 | --layouts compares inside one file: give exactly one (got 2) | compare --layouts local,remote $A $A
+2 | --layouts and --variants do not go together | compare --layouts local,remote --variants zap-all,zap-slot $A
+2 | has no run of --numa remote | compare --layouts default,remote $A
 2 | not a finite number: nan | compare --samples $D/samples/nan.txt $D/samples/one-col.txt
 2 | --variants and --samples do not go together | compare --samples --variants a,b x y
 2 | incomplete result (interrupted by SIGINT at VM 3 | compare $D/incomplete-create.json $A

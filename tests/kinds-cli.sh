@@ -190,7 +190,7 @@ err_has "different kernels (6.1.0-56-amd64 vs 6.12.117+deb12-amd64)"
 one_line_err
 expect 0 "$B" kinds --help
 has "--format text|markdown|csv"
-has "(default: text)"
+has "72-column text (the default)"
 
 [ "$fail" = 0 ] && echo "kinds CLI: all checks passed"
 exit "$fail"

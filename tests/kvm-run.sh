@@ -28,7 +28,8 @@ rc=0
 # shellcheck disable=SC2086 # MSB_LAB_ARGS holds several options
 lab_retry --kernel "$kernel" --mmu "${MSB_LAB_MMU:-shadow}" ${MSB_LAB_ARGS:-} -- \
 	env top_srcdir="$top_srcdir" top_builddir="$top_builddir" "$@" || rc=$?
-if [[ $rc == 3 ]]; then
+# 3: the lab cannot run here; 5, 6: its kernel package not found or not downloadable
+if [[ $rc == 3 || $rc == 5 || $rc == 6 ]]; then
 	echo "SKIP: $why and the lab could not start (see above)"
 	exit 77
 fi

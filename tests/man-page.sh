@@ -61,6 +61,14 @@ has "--format"
 complete_words "$B" export --format "" >"$T/out"
 has "raw"
 has "csv"
+# --format completes to what each command takes.
+complete_words "$B" info --format "" >"$T/out"
+has "json"
+grep -qx csv "$T/out" && bad "info --format completes csv"
+complete_words "$B" run delete -F "" >"$T/out"
+for f in text json raw; do grep -qx "$f" "$T/out" || bad "run -F lacks $f"; done
+complete_words "$B" compare --format "" >"$T/out"
+has "markdown"
 
 [ "$fail" = 0 ] && echo "man page and completion: all checks passed"
 exit "$fail"

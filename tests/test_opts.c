@@ -38,6 +38,38 @@ static int parse(struct o *o, int argc, const char **argv, char *err)
 	return opts_parse_tables(argc, (char **)argv, &tab, 1, err, 256);
 }
 
+/* Durations: a unit is required (but for 0), decimals are allowed, the spelling the
+ * formatter picks reads back to the same value, and OPT_DURATION keeps its bounds. */
+static void check_durations(void)
+{
+	uint64_t v;
+	char buf[32];
+	CHECK(parse_duration_ns("1ms", &v) && v == 1000000);
+	CHECK(parse_duration_ns("250us", &v) && v == 250000);
+	CHECK(parse_duration_ns("1.5s", &v) && v == 1500000000ULL);
+	CHECK(parse_duration_ns("2m", &v) && v == 120000000000ULL);
+	CHECK(parse_duration_ns("0", &v) && v == 0);
+	CHECK(!parse_duration_ns("5", &v));
+	CHECK(!parse_duration_ns("-1ms", &v));
+	CHECK(!parse_duration_ns("1 ms", &v));
+	CHECK(!parse_duration_ns("1xs", &v));
+	CHECK(!parse_duration_ns("1e30h", &v));
+	const uint64_t back[] = { 1, 999, 1000, 250000, 1000000, 1500000000ULL, 3600000000000ULL };
+	for (size_t i = 0; i < sizeof(back) / sizeof(back[0]); i++) {
+		format_duration_ns(back[i], buf, sizeof(buf));
+		CHECK(parse_duration_ns(buf, &v) && v == back[i]);
+	}
+	format_duration_ns(1500000000ULL, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "1500ms"));
+	struct { uint64_t ns; } d = { 0 };
+	const struct opt t = { .name = "window", .kind = OPT_DURATION, .min = 1000000,
+			       .max = 60000000000ULL, .off = 0 };
+	char err[256];
+	CHECK(opt_set(&t, &d, "2s", err, sizeof(err)) && d.ns == 2000000000ULL);
+	CHECK(!opt_set(&t, &d, "10us", err, sizeof(err)) && strstr(err, "1ms..1m"));
+	CHECK(opt_number(&t, "3ms") == 3000000);
+}
+
 /* Options of two tables fill two structs (run's and a scenario's); a choice's value
  * reads back as its spelling. */
 static void check_two_tables(void)
@@ -84,6 +116,7 @@ static void check_help_width(void)
 int main(void)
 {
 	uint64_t v;
+	check_durations();
 	CHECK(parse_size("4G", &v) && v == 4 * GIB);
 	CHECK(parse_size("512m", &v) && v == 512 * MIB);
 	CHECK(parse_size("2MiB", &v) && v == 2 * MIB);

@@ -261,6 +261,94 @@ static void test_big(void)
 	pool_free(&b);
 }
 
+/* A host buffer standing for the first pages of a slot at gpa (pt_map_local's pool). */
+static struct pt_pool local_pool(uint64_t gpa, uint64_t pages)
+{
+	void *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		msb_die_errno("mmap %llu pages", (unsigned long long)pages);
+	return (struct pt_pool){ .host = p, .gpa = gpa, .size = pages * PAGE };
+}
+
+/* pt_map_local: tables that map only the range come from the local pool (the slot's own
+ * memory), tables that reach past it from the main pool; walks cross pools. */
+static void test_local(void)
+{
+	const uint64_t a = 4 * GIB, slot = 256 * MIB;
+	struct pt_pool stray = { 0 };
+	struct pt_pool local[3] = { local_pool(a, 512), local_pool(a + slot, 512),
+				    local_pool(a + 2 * slot, 1) };
+	struct pool_buf b;
+
+	pool_setup(&b, 64);
+	b.pt.local = local;
+	b.pt.nlocal = 3;
+	/* 128 PTs in the slot; the PDPT and the 1G PD reach past it */
+	CHECK_EQ_INT(pt_map_local(&b.pt, &local[0], a, a, slot, PAGE_SHIFT_4K, PTE_W | PTE_U), 0);
+	CHECK_EQ_U64(local[0].used, 128 * PAGE);
+	CHECK_EQ_U64(b.pool.used, 3 * PAGE);
+	CHECK_EQ_INT(pt_map_local(&b.pt, &local[1], a + slot, a + slot, slot, PAGE_SHIFT_4K,
+				  PTE_W | PTE_U), 0);
+	CHECK_EQ_U64(local[1].used, 128 * PAGE);
+	CHECK_EQ_U64(b.pool.used, 3 * PAGE); /* the PD is shared, not allocated again */
+	CHECK_EQ_U64(b.pt.table_pages, 3 + 256);
+	expect_map(&b.pt, a, a, 1);
+	expect_map(&b.pt, a + slot - 8, a + slot - 8, 1);
+	expect_map(&b.pt, a + slot + 0x123458, a + slot + 0x123458, 1);
+	/* the PD's entry for the slot's first 2M points into the slot's own pool */
+	const uint64_t *pd = (const uint64_t *)(const void *)(b.pool.host + 2 * PAGE);
+	CHECK_EQ_U64(pd[0] & PTE_ADDR_MASK, a);
+	CHECK_EQ_U64(pd[128] & PTE_ADDR_MASK, a + slot);
+	/* a full local pool fails the call and leaves every pool as it was */
+	CHECK_EQ_INT(pt_map_local(&b.pt, &local[2], a + 2 * slot, a + 2 * slot, 4 * MIB,
+				  PAGE_SHIFT_4K, PTE_W | PTE_U), -ENOMEM);
+	CHECK_EQ_U64(local[2].used, 0);
+	CHECK_EQ_U64(b.pool.used, 3 * PAGE);
+	expect_hole(&b.pt, a + 2 * slot);
+	/* only the pt's own pools */
+	CHECK_EQ_INT(pt_map_local(&b.pt, &stray, a + 2 * slot, a + 2 * slot, PAGE, PAGE_SHIFT_4K,
+				  PTE_W | PTE_U), -EINVAL);
+	for (int i = 0; i < 3; i++)
+		munmap(local[i].host, local[i].size);
+	pool_free(&b);
+}
+
+/* A 1G-aligned 1G range holds its PD as well; what pt_tables_inside predicts. */
+static void test_local_pd(void)
+{
+	struct pt_pool local = local_pool(4 * GIB, 1024);
+	struct pool_buf b;
+
+	pool_setup(&b, 64);
+	b.pt.local = &local;
+	b.pt.nlocal = 1;
+	CHECK_EQ_INT(pt_map_local(&b.pt, &local, 4 * GIB, 4 * GIB, GIB, PAGE_SHIFT_4K,
+				  PTE_W | PTE_U), 0);
+	CHECK_EQ_U64(local.used, pt_tables_inside(4 * GIB, GIB, PAGE_SHIFT_4K) * PAGE);
+	CHECK_EQ_U64(local.used, 513 * PAGE);
+	CHECK_EQ_U64(b.pool.used, 2 * PAGE); /* PML4, PDPT */
+	expect_map(&b.pt, 5 * GIB - 8, 5 * GIB - 8, 1);
+	munmap(local.host, local.size);
+	pool_free(&b);
+}
+
+static void test_tables_inside(void)
+{
+	CHECK_EQ_U64(pt_tables_inside(4 * GIB, 256 * MIB, PAGE_SHIFT_4K), 128);
+	CHECK_EQ_U64(pt_tables_inside(4 * GIB, GIB, PAGE_SHIFT_4K), 513);
+	CHECK_EQ_U64(pt_tables_inside(4 * GIB, GIB, PAGE_SHIFT_2M), 1);
+	CHECK_EQ_U64(pt_tables_inside(4 * GIB, 512 * MIB, PAGE_SHIFT_2M), 0);
+	CHECK_EQ_U64(pt_tables_inside(0, 512 * GIB, PAGE_SHIFT_2M), 1 + 512);
+	/* unaligned: only [4G+2M, 4G+4M) lies inside */
+	CHECK_EQ_U64(pt_tables_inside(4 * GIB + PAGE, 4 * MIB, PAGE_SHIFT_4K), 1);
+	CHECK_EQ_U64(pt_tables_inside(4 * GIB + PAGE, 2 * MIB, PAGE_SHIFT_4K), 0);
+	CHECK_EQ_U64(pt_tables_inside(4 * GIB, 0, PAGE_SHIFT_4K), 0);
+	/* the top of the address space: no overflow */
+	CHECK_EQ_U64(pt_tables_inside(0xffffffffffe00000ULL, 2 * MIB, PAGE_SHIFT_4K), 1);
+}
+
 int main(void)
 {
 	test_init_errors();
@@ -270,5 +358,8 @@ int main(void)
 	test_enomem();
 	test_counts();
 	test_big();
+	test_local();
+	test_local_pd();
+	test_tables_inside();
 	CHECK_DONE();
 }

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "compare_numa.h"
 #include "model.h"
 #include "sample.h"
 #include "samplefile.h" /* lib/samplefile.h */

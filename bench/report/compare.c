@@ -18,11 +18,10 @@
 #include "util.h"
 
 struct cli {
-	const char *variants, *fail_pct;
+	const char *variants, *fail_pct, *layouts;
 	int format;
-	bool force, across_layouts, pooled, samples;
+	bool force, across_layouts, pooled, samples, gate;
 	double fail;
-	bool gate;
 };
 
 /* Compared: every latency, and the counters and gauges the file marks headline. */
@@ -491,7 +490,7 @@ static int compare_all(const struct cli *o, const char *variants[2],
 					variants[s]);
 	for (size_t i = 1; i < rs->nfiles; i++) {
 		host_state_warn(f[0].root, f[i].root, f[0].path, f[i].path);
-		if (!o->force && same_environment(f[0].root, f[i].root, err, sizeof(err)) < 0)
+		if (!o->force && same_host(f[0].root, f[i].root, err, sizeof(err)) < 0)
 			msb_usage_error("compare", "%s and %s are from different hosts or "
 					"environments: %s (use --force to compare anyway)",
 					f[0].path, f[i].path, err);
@@ -561,7 +560,7 @@ int cmd_compare(int argc, char **argv)
 		{ .name = "variants", .kind = OPT_STRING, .metavar = "BASE,NEW",
 		  .help = "compare two variants inside one file (zap-all,zap-slot) instead of "
 			  "files", .dest = &o.variants },
-		REPORT_FORMAT_OPT(&o.format),
+		REPORT_FORMAT_OPT(&o.format), CMP_LAYOUTS_OPT(&o.layouts),
 		{ .name = "fail-on-regression", .kind = OPT_STRING, .metavar = "PCT",
 		  .help = "exit 1 when a latency's whole ratio interval lies above +PCT% "
 			  "(Holm-Bonferroni over all gated latency rows)", .dest = &o.fail_pct },
@@ -588,12 +587,13 @@ int cmd_compare(int argc, char **argv)
 	if (variants[0] && nfiles != 1)
 		msb_usage_error("compare", "--variants compares inside one file: give exactly "
 				"one (got %s)", nfiles ? "several" : "none");
-	if (!variants[0] && nfiles < 2)
+	if (!variants[0] && !o.layouts && nfiles < 2)
 		msb_usage_error("compare", "needs BASE.json and NEW.json (or --variants BASE,NEW "
 				"FILE.json)");
 	for (int i = first; i < argc; i++)
 		if (rs_load(&rs, argv[i], err, sizeof(err)) < 0)
 			msb_usage_error("compare", "%s", err);
+	cmp_layouts(&rs, o.layouts, variants[0] != NULL, &o.across_layouts);
 	int rc = compare_all(&o, variants, &rs);
 	rs_free(&rs);
 	return rc;

@@ -18,8 +18,6 @@
 #include "result.h"
 #include "util.h"
 
-enum export_format { EXPORT_RAW, EXPORT_CSV };
-
 struct export_opts {
 	const char *metric;  /* NULL: each run's primary */
 	const char *variant; /* NULL: every variant */
@@ -156,7 +154,7 @@ static const char about[] =
 
 int cmd_export(int argc, char **argv)
 {
-	struct export_opts o = { .format = EXPORT_RAW };
+	struct export_opts o = { .format = REPORT_RAW };
 	struct result_set rs = { .allow_incomplete = true }; /* its samples, as far as they go */
 	char err[1024];
 	const struct opt opts[] = {
@@ -167,9 +165,8 @@ int cmd_export(int argc, char **argv)
 		  .help = "only runs of this variant (zap-all, zap-slot)", .dest = &o.variant },
 		{ .name = "run", .kind = OPT_UINT, .metavar = "N", .min = 1,
 		  .help = "only the N-th run of the file (the csv run column)", .dest = &o.run },
-		{ .name = "format", .short_name = 'F', .kind = OPT_CHOICE,
-		  .help = "raw: values only; csv: with run, params, VM and metric", .def = "raw",
-		  .posval = { { "raw", EXPORT_RAW }, { "csv", EXPORT_CSV } }, .dest = &o.format },
+		FORMAT_OPT(&o.format, "raw: values only; csv: with run, params, VM and metric",
+			   "raw", FORMAT_RAW, FORMAT_CSV),
 	};
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts),
 				   "export [OPTIONS] FILE.json", about);
@@ -180,7 +177,7 @@ int cmd_export(int argc, char **argv)
 		msb_usage_error("export", "takes one result file, got %d", argc - first);
 	if (rs_load(&rs, argv[first], err, sizeof(err)) < 0)
 		msb_usage_error("export", "%s", err);
-	if (o.format == EXPORT_RAW)
+	if (o.format == REPORT_RAW)
 		export_raw(&rs.files[0], &o);
 	else
 		export_csv(&rs.files[0], &o);

@@ -10,16 +10,28 @@
 
 #define REPORT_WIDTH 72 /* text tables go into commit messages and cover letters */
 
-/* The output formats of every report command (--format). */
-enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV };
+/* The output formats of every command (--format): one enum, each command taking the
+ * ones it can write (run: text|json|raw, info: text|json, compare and kinds:
+ * text|markdown|csv, export: raw|csv). */
+enum report_format { REPORT_TEXT, REPORT_MARKDOWN, REPORT_CSV, REPORT_JSON, REPORT_RAW };
+
+/* Their spellings, for an option's posval list. */
+#define FORMAT_TEXT { "text", REPORT_TEXT }
+#define FORMAT_MARKDOWN { "markdown", REPORT_MARKDOWN }
+#define FORMAT_CSV { "csv", REPORT_CSV }
+#define FORMAT_JSON { "json", REPORT_JSON }
+#define FORMAT_RAW { "raw", REPORT_RAW }
+
+/* A command's -F/--format: the spellings it takes (FORMAT_*), its help and default
+ * (NULL: *dest keeps its value, for a command that must tell "not given" apart). */
+#define FORMAT_OPT(dest_ptr, help_text, def_spelling, ...)                            \
+	{ .name = "format", .short_name = 'F', .kind = OPT_CHOICE, .help = (help_text), \
+	  .def = (def_spelling), .posval = { __VA_ARGS__ }, .dest = (dest_ptr) }
 
 /* The --format option of a report command, storing an enum report_format in *dest. */
 #define REPORT_FORMAT_OPT(dest_ptr)                                                  \
-	{ .name = "format", .short_name = 'F', .kind = OPT_CHOICE,                     \
-	  .help = "output: 72-column text, Markdown table or CSV", .def = "text",      \
-	  .posval = { { "text", REPORT_TEXT }, { "markdown", REPORT_MARKDOWN },        \
-		      { "csv", REPORT_CSV } },                                         \
-	  .dest = (dest_ptr) }
+	FORMAT_OPT(dest_ptr, "output: 72-column text, Markdown table or CSV", "text",  \
+		   FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_CSV)
 
 /* ns as "130.549ms", "691.3us", "1.938s", "412ns". */
 void fmt_ns(double ns, char *buf, size_t len);

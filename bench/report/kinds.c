@@ -6,6 +6,7 @@
  * Tables in kinds_out.c. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,14 +86,16 @@ static int by_order(const void *a, const void *b)
 }
 
 /* The kinds: every registered scenario's latencies with a kind, then those only the
- * files know; in kvm_mr_change order, a run's primary first. */
+ * files know; in kvm_mr_change order, a run's primary first. A scenario that owns its
+ * repetitions (stall, tlb) times its change as part of something else: its kinds
+ * show only where the files have its runs. */
 static void collect_kinds(struct table *t)
 {
 	size_t ns;
 	const struct scenario *const *sc = scenario_list(&ns);
 
 	for (size_t i = 0; i < ns; i++)
-		for (size_t j = 0; j < sc[i]->nmetrics; j++) {
+		for (size_t j = 0; !sc[i]->repeat && j < sc[i]->nmetrics; j++) {
 			const struct metric_def *d = &sc[i]->metrics[j];
 
 			if (d->role == ROLE_LATENCY && d->kind)
@@ -322,30 +325,76 @@ static const char about[] =
 	"primary change the median of its first headline counter (shadow pages zapped).\n"
 	"The files must come from one host, environment and kernel.";
 
+/* The JSON to stdout (--format json, --json -) and/or to the --json FILE f. */
+static void write_json(const struct table *t, int format, FILE *f, const char *path)
+{
+	json_object *j = kinds_json(t);
+	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	if (format == REPORT_JSON)
+		puts(text);
+	if (f) {
+		bool bad = fprintf(f, "%s\n", text) < 0;
+
+		bad |= fclose(f) != 0;
+		if (bad)
+			msb_die("kinds: cannot write %s", path);
+	}
+	json_object_put(j);
+}
+
+/* --format and --json: "--json -" is --format json; a FILE is written besides stdout. */
+static int resolve_format(int format, const char *json)
+{
+	bool json_stdout = json && !strcmp(json, "-");
+
+	if (json_stdout && format >= 0 && format != REPORT_JSON)
+		msb_usage_error("kinds", "--json - writes JSON to stdout: it cannot go with "
+				"another --format (give --json a FILE)");
+	if (json_stdout)
+		return REPORT_JSON;
+	return format < 0 ? REPORT_TEXT : format;
+}
+
 int cmd_kinds(int argc, char **argv)
 {
 	struct result_set rs = { 0 };
 	struct table t = { .rs = &rs };
-	int format = REPORT_TEXT;
+	int format = -1;
+	const char *json = NULL;
 	char err[1024];
-	const struct opt opts[] = { REPORT_FORMAT_OPT(&format),
-				    RS_ALLOW_INCOMPLETE_OPT(&rs.allow_incomplete) };
+	const struct opt opts[] = {
+		FORMAT_OPT(&format, "stdout: 72-column text (the default), Markdown table, CSV "
+			   "or JSON", NULL, FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_CSV, FORMAT_JSON),
+		{ .name = "json", .short_name = 'j', .kind = OPT_STRING, .dest = &json,
+		  .metavar = "FILE", .help = "also write the table as JSON to FILE (-: to stdout, "
+		  "as --format json)" },
+		RS_ALLOW_INCOMPLETE_OPT(&rs.allow_incomplete) };
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts),
 				   "kinds [OPTIONS] FILE.json [FILE.json ...]", about);
 
+	format = resolve_format(format, json);
 	if (first >= argc)
 		msb_usage_error("kinds", "needs at least one result file (FILE.json ...)");
 	for (int i = first; i < argc; i++)
 		if (rs_load(&rs, argv[i], err, sizeof(err)) < 0)
 			msb_usage_error("kinds", "%s", err);
 	check_same_source(&rs);
+	/* Opened after the inputs are checked (no empty file for bad input), before the
+	 * work: a path that cannot be written is bad input too. */
+	FILE *jf = json && strcmp(json, "-") ? fopen(json, "w") : NULL;
+	if (json && strcmp(json, "-") && !jf)
+		msb_usage_error("kinds", "--json: cannot write %s: %s", json, strerror(errno));
 	build(&t);
 	if (format == REPORT_TEXT)
 		kinds_print_text(&t, stdout);
 	else if (format == REPORT_MARKDOWN)
 		kinds_print_markdown(&t, stdout);
-	else
+	else if (format == REPORT_CSV)
 		kinds_print_csv(&t, stdout);
+	if (format == REPORT_JSON || jf)
+		write_json(&t, format, jf, json);
 	table_free(&t);
 	rs_free(&rs);
 	return 0;

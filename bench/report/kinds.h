@@ -50,5 +50,8 @@ json_object *row_params(const struct row *r, size_t nvariants);
 void kinds_print_text(const struct table *t, FILE *f);
 void kinds_print_markdown(const struct table *t, FILE *f);
 void kinds_print_csv(const struct table *t, FILE *f);
+/* The table as JSON: {"zapped": NAME, "rows": [{kind, scenario, metric, label, params,
+ * variants: {VARIANT: {status, reason, file, n, median_ns, p99_ns, zapped_median}}}]}. */
+json_object *kinds_json(const struct table *t);
 
 #endif

@@ -326,3 +326,51 @@ void kinds_print_csv(const struct table *t, FILE *f)
 	}
 }
 
+
+/* One variant of a row as CSV has it: status, reason, file, n, median, p99 (ns),
+ * zapped median; figures a cell lacks are left out. */
+static json_object *json_cell(const struct cell *c)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "status", json_object_new_string(
+		!c->run ? "absent" : c->reason ? "unsupported" : "measured"));
+	if (c->reason)
+		json_object_object_add(o, "reason", json_object_new_string(c->reason));
+	if (c->run)
+		json_object_object_add(o, "file", json_object_new_string(c->run->file->path));
+	if (c->have_time) {
+		json_object_object_add(o, "n", json_object_new_int64((int64_t)c->time.n));
+		json_object_object_add(o, "median_ns", json_object_new_double(c->time.median));
+		json_object_object_add(o, "p99_ns", json_object_new_double(c->time.p99));
+	}
+	if (c->have_zapped)
+		json_object_object_add(o, "zapped_median",
+				       json_object_new_double(c->zapped.median));
+	return o;
+}
+
+json_object *kinds_json(const struct table *t)
+{
+	json_object *root = json_object_new_object(), *rows = json_object_new_array();
+
+	json_object_object_add(root, "zapped", t->zapped ? json_object_new_string(t->zapped)
+							 : NULL);
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct row *r = &t->rows[i];
+		json_object *o = json_object_new_object(), *cells = json_object_new_object();
+		json_object *p = row_params(r, t->nvariants);
+
+		json_object_object_add(o, "kind", json_object_new_string(r->kind->label));
+		json_object_object_add(o, "scenario", json_object_new_string(r->kind->scenario));
+		json_object_object_add(o, "metric", json_object_new_string(r->kind->metric));
+		json_object_object_add(o, "label", json_object_new_string(r->label));
+		json_object_object_add(o, "params", p ? json_object_get(p) : NULL);
+		for (size_t v = 0; v < t->nvariants; v++)
+			json_object_object_add(cells, t->variants[v], json_cell(&r->cells[v]));
+		json_object_object_add(o, "variants", cells);
+		json_object_array_add(rows, o);
+	}
+	json_object_object_add(root, "rows", rows);
+	return root;
+}

@@ -107,6 +107,24 @@ static void file_free(struct rs_file *f)
 	json_object_put(f->root);
 }
 
+void rs_keep_runs(struct rs_file *f, bool (*keep)(const struct rs_run *, const void *),
+		  const void *arg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nruns; i++) {
+		struct rs_run r = f->runs[i];
+		if (keep(&r, arg)) {
+			f->runs[n++] = r;
+			continue;
+		}
+		for (size_t j = 0; j < r.nmetrics; j++)
+			free(r.metrics[j].samples);
+		free(r.metrics);
+	}
+	f->nruns = n;
+}
+
 /* An interrupted run's file ("complete": false): refused, or taken with a note. */
 static int check_complete(const struct result_set *s, struct rs_file *f, char *err,
 			  size_t len)

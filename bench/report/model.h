@@ -65,6 +65,9 @@ struct result_set {
  * unless s->allow_incomplete). path must outlive the set. */
 int rs_load(struct result_set *s, const char *path, char *err, size_t len);
 void rs_free(struct result_set *s);
+/* Keep only the runs of f that keep() accepts, in order (the others are freed). */
+void rs_keep_runs(struct rs_file *f, bool (*keep)(const struct rs_run *, const void *),
+		  const void *arg);
 
 /* A run's metric by name, or NULL (also for an unsupported run). */
 const struct rs_metric *rs_metric(const struct rs_run *r, const char *name);

@@ -150,8 +150,9 @@ static void write_dist_gp(const struct plot *p, const struct group *g, const str
 			  FILE *gp, const char *what, const char *ylabel, const char *lines)
 {
 	write_title(p, gp, g, what);
+	/* The last, empty line keeps the key below off the text. */
 	fputs("set xlabel \"guest memory touched, variant   (box: 25th-75th percentile, "
-	      "line: median, whiskers: 1.5 IQR, dots: every sample)\"\n", gp);
+	      "line: median, whiskers: 1.5 IQR, dots: every sample)\\n\"\n", gp);
 	fputs("set ylabel ", gp);
 	gp_str(gp, ylabel);
 	fputs(" noenhanced\n", gp);

@@ -203,7 +203,9 @@ static void emit_headlines(const struct plot *p, const struct group *g, const ch
 			metric_stem(m, ' ', words, sizeof(words));
 			snprintf(suffix, sizeof(suffix), "%s-dist", stem);
 			snprintf(what, sizeof(what), "%s time in each %s repetition", words, op);
-			snprintf(ylabel, sizeof(ylabel), "%s: %s (ms)", m->name,
+			/* In words and ms, not "refault_ns: ... (ms)", which reads as a clash;
+			 * two lines, so that a long description fits the axis. */
+			snprintf(ylabel, sizeof(ylabel), "%s time (ms)\n%s", words,
 				 m->desc ? m->desc : m->name);
 			emit_dist(p, g, m->name, suffix, what, ylabel);
 		}
@@ -220,11 +222,14 @@ static void emit_latency_family(const struct plot *p, const struct group *g)
 	op_name(g, op, sizeof(op));
 	emit_scaling(p, g);
 	snprintf(what, sizeof(what), "%s latency per run", op);
-	/* What the change is: "flags_on_ns: KVM_MEM_LOG_DIRTY_PAGES set (ms)". */
-	snprintf(ylabel, sizeof(ylabel), "%s: %s (ms)", g->primary,
-		 m && m->desc ? m->desc : "latency of one operation");
+	/* What the change is, under the unit: "FLAGS_ONLY latency (ms)" over
+	 * "KVM_MEM_LOG_DIRTY_PAGES set". */
+	snprintf(ylabel, sizeof(ylabel), "%s latency (ms)\n%s",
+		 strncmp(op, "memslot ", 8) ? op : op + 8,
+		 m && m->desc ? m->desc : "one operation");
 	emit_dist(p, g, g->primary, "latency-dist", what, ylabel);
 	emit_headlines(p, g, op);
+	emit_timeline(p, g);
 }
 
 static void plot_free(struct plot *p)

@@ -59,6 +59,8 @@ void log_tics(FILE *gp, const char *axis, double lo, double hi);
 void op_name(const struct group *g, char *buf, size_t len);
 
 void emit_scaling(const struct plot *p, const struct group *g);
+/* Runs with timelines (stall): touches per interval around one update, per variant. */
+void emit_timeline(const struct plot *p, const struct group *g);
 void emit_dist(const struct plot *p, const struct group *g, const char *metric,
 	       const char *suffix, const char *what, const char *ylabel);
 

@@ -2,7 +2,8 @@
 /* memslot-bench/1 files upgraded on read to memslot-bench/2: every run gains its
  * primary and scale, every metric its role, kind, description and headline, from the
  * scenario descriptors (bench/scenarios/), looked up by the run's scenario name. A
- * metric no descriptor knows gets its role from its unit and no kind. */
+ * metric no descriptor knows gets its role from its unit and no kind. Schema 2 files
+ * gain the params of options added since they were written. */
 #include "config.h"
 
 #include <stdio.h>
@@ -56,7 +57,7 @@ static void add_defaults(json_object *params, const struct opt *opts, size_t n)
 		const char *v = o->legacy ? o->legacy : o->def;
 		if (o->kind == OPT_FLAG)
 			json_object_object_add(params, key, json_object_new_boolean(false));
-		else if (v && (o->kind == OPT_SIZE || o->kind == OPT_UINT))
+		else if (v && (o->kind == OPT_SIZE || o->kind == OPT_UINT || o->kind == OPT_DURATION))
 			json_object_object_add(params, key, json_object_new_int64(
 				(int64_t)opt_number(o, v)));
 		else if (v)
@@ -98,10 +99,31 @@ static void upgrade_run(json_object *run)
 	}
 }
 
+/* A schema 2 file from before an option existed (--pt-placement, ...) lacks its param:
+ * the option's legacy value or default, as for schema 1, so that it matches new runs. */
+static void upgrade_v2_params(json_object *runs)
+{
+	size_t n;
+	const struct opt *guest = run_guest_options(&n);
+
+	for (size_t i = 0; i < json_object_array_length(runs); i++) {
+		json_object *run = json_object_array_get_idx(runs, i);
+		const struct scenario *sc = scenario_find(jstr(run, "scenario", ""));
+		json_object *params = jget(run, "params");
+
+		if (!sc || !params || !json_object_is_type(params, json_type_object))
+			continue;
+		add_defaults(params, guest, n);
+		add_defaults(params, sc->opts, sc->nopts);
+	}
+}
+
 void rs_upgrade(json_object *root)
 {
 	json_object *runs = jget(root, "runs");
 
+	if (!strcmp(jstr(root, "schema", ""), RESULT_SCHEMA_V2))
+		upgrade_v2_params(runs);
 	if (strcmp(jstr(root, "schema", ""), RESULT_SCHEMA_V1))
 		return;
 	for (size_t i = 0; i < json_object_array_length(runs); i++)

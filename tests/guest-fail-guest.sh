@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the KVM environment; see guest-fail.sh.
+# shellcheck source=tests/mech-lib.sh
+. "$(dirname "$0")/mech-lib.sh"
+
+# KIND AT PATTERN: vCPU 0's command AT fails that way (after the first VM's samples:
+# set-up and 7 repetitions take about 8 commands per VM).
+fail_run() {
+	local kind=$1 at=$2 pattern=$3 f=$work/$1.json rc=0
+	MSB_TEST_GUEST_FAULT=$kind:$at timeout 120 "$msb" run delete --guest-mem 64M --rounds 2 \
+		--reps 6 --warmup 1 --quiet --json "$f" >"$work/$kind.out" 2>"$work/$kind.err" || rc=$?
+	assert "$rc == 1" "$kind: exit 1 (got $rc)"
+	if ! grep -Eq "^memslot-bench run: guest failure: $pattern.* at VM [0-9]+ .*after [0-9]+ of 7 repetitions; " \
+		"$work/$kind.err"; then
+		echo "FAIL: $kind: stderr: $(cat "$work/$kind.err")"
+		failures=$((failures + 1))
+	fi
+	assert "$(wc -l <"$work/$kind.err") == 1" "$kind: one line on stderr"
+	[[ $("$jg" "$f" complete) == false ]] || { echo "FAIL: $kind: not complete: false"; exit 1; }
+	local why
+	why=$("$jg" "$f" incomplete.reason)
+	[[ $why == "guest failure: "*"guest RIP 0x"* ]] || { echo "FAIL: $kind: reason '$why'"; exit 1; }
+	echo "ok: $kind: reason: $why"
+	# the samples of the repetitions that completed, every metric as many as the VMs' index
+	local n ix
+	n=$(val "$f" 0 delete_ns n)
+	ix=$(val "$f" 0 vm_round n)
+	assert "$n >= 6 && $n == $ix" "$kind: completed repetitions kept ($n samples, index $ix)"
+	"$msb" export --format csv "$f" >/dev/null 2>&1 || { echo "FAIL: $kind: export cannot read it"; exit 1; }
+	rc=0; "$msb" compare "$f" "$f" >/dev/null 2>"$work/cmp.err" || rc=$?
+	assert "$rc == 2" "$kind: compare refuses the incomplete file"
+	grep -q 'incomplete result (guest failure' "$work/cmp.err" || { echo "FAIL: compare: $(cat "$work/cmp.err")"; failures=$((failures + 1)); }
+	assert "$(find "$work" -name '*.tmp.*' -o -name '*.probe.*' | wc -l) == 0" "$kind: no temporary file"
+}
+
+fail_run exception 12 'guest exception on vCPU 0 \(VM [0-9]+\): exit IO port 0x11, vector 14 #PF, error code 0x[0-9a-f]+, guest RIP 0x7f0000000000, CR2 0x7f0000000000'
+fail_run shutdown 12 'vCPU 0 \(VM [0-9]+\): unexpected exit SHUTDOWN \(8\): triple fault, guest RIP 0x7f0000000000'
+fail_run io 12 'vCPU 0 \(VM [0-9]+\): unexpected exit IO \(2\) on port 0x99, guest RIP 0x[0-9a-f]+'
+# With running vCPUs: their threads are stopped and joined, the run still ends cleanly.
+MSB_TEST_GUEST_FAULT=exception:12 timeout 120 "$msb" run delete --guest-mem 64M --rounds 2 \
+	--reps 6 --warmup 1 --vcpus 2 --vcpu-mode running --quiet --json "$work/running.json" \
+	>/dev/null 2>"$work/running.err" && rc=0 || rc=$?
+assert "$rc == 1" "running vCPUs: exit 1 (got $rc): $(cat "$work/running.err")"
+[[ $("$jg" "$work/running.json" complete) == false ]] || { echo "FAIL: running: not complete: false"; exit 1; }
+finish

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# scripts/patch-ab.sh's report and gate on a committed results directory
+# (tests/data/patch-ab/: the build.json of a real base and seed-patch build, and per-job
+# result files cut from tests/data/suite-612-delete-unrelated.json, the patched side's
+# samples x 1.2): the patch subject and hash, the build facts, a 72-column table with
+# the verdict, Markdown, the exit status as compare's gate; bad usage. No KVM.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/cli-lib.sh
+. "$top_srcdir/tests/cli-lib.sh"
+PAB=$top_srcdir/scripts/patch-ab.sh
+export MSB_BIN=$B
+cp -r "$D/patch-ab" "$T/r"
+chmod -R u+w "$T/r"
+
+expect 0 "$PAB" --report-only "$T/r"
+R=$T/r/report.txt
+grep -q "^patch-ab: KVM: x86/mmu: Don't rely on page-track mechanism to flush on$" "$R" ||
+	bad "report.txt: no subject line"
+grep -q '^patch     seed-6.1.patch (sha256 b62d67e37553)$' "$R" || bad "report.txt: no patch hash"
+grep -q '^source    linux-source-6.1=6.1.192-3, fast path$' "$R" || bad "report.txt: no source/path"
+grep -q '^kernels   base 6.1.0-57-amd64, patched 6.1.0-57-amd64$' "$R" || bad "report.txt: no kernels"
+grep -q '^compiler  gcc-12 ' "$R" || bad "report.txt: no compiler"
+# Medians of per-VM medians: 114.55 ms base, x 1.2 patched; the verdict from compare.
+grep -qE '^shadow delete 1G +114\.55 +137\.46  \+20\.0% \[\+[0-9.]+\.\.\+[0-9.]+\] +slower$' "$R" ||
+	bad "report.txt: no 'shadow delete 1G ... slower' row: $(grep '^shadow' "$R")"
+awk 'length > 72 { exit 1 }' "$R" || bad "report.txt has lines over 72 columns"
+grep -q '^| shadow delete 1G | 114.55 | 137.46 | +20.0% \[' "$T/r/report.md" || bad "report.md: no row"
+grep -q 'seed-6.1.patch (sha256 b62d67e37553)' "$T/r/report.md" || bad "report.md: no patch"
+[[ -s $T/r/compare-shadow-delete-zap-all-delete_ns.txt ]] || bad "compare's own table missing"
+[[ $(wc -l <"$T/r/samples/shadow-delete-zap-all-delete_ns.base.txt") == 16 ]] ||
+	bad "base samples: not 4 VMs x 4"
+
+# The gate: +20% proven above +5%, not above +50%.
+expect 1 "$PAB" --report-only "$T/r" 5
+expect 0 "$PAB" --report-only "$T/r" 50
+# Fewer than 4 VMs a side: nothing testable under the gate (3).
+rm -r "$T/r"/jobs/*-r4
+expect 3 "$PAB" --report-only "$T/r" 5
+
+# Bad usage: one line, exit 2, before any build.
+expect 2 "$PAB" --report-only "$T/nowhere"
+one_line_err
+expect 2 "$PAB"
+one_line_err
+err_has "no --patch given"
+expect 2 "$PAB" --patch "$D/patch/kvm-only.patch" --rounds x
+one_line_err
+expect 2 "$PAB" --patch "$D/patch/kvm-only.patch" --mmu ept
+one_line_err
+err_has "bad --mmu 'ept'"
+expect 2 "$PAB" --patch "$D/patch/kvm-only.patch" --fail-on-regression lots
+one_line_err
+expect 2 "$PAB" --patch "$T/missing.patch"
+one_line_err
+
+exit "$fail"
