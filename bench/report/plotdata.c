@@ -83,6 +83,9 @@ static void describe_group(struct group *g, json_object *params)
 	const char *target = jstr(params, "target", NULL), *ps = jstr(params, "page_size", NULL);
 	const char *mode = jstr(params, "vcpu_mode", NULL);
 	json_object *slots = jget(params, "slots"), *vcpus = jget(params, "vcpus");
+	/* the mode is that of vCPUs 1..N-1: nothing to say with one vCPU */
+	if (vcpus && json_object_get_int64(vcpus) == 1)
+		mode = NULL;
 	char *p = g->desc, *end = g->desc + sizeof(g->desc);
 
 #define ADD(...) (p += snprintf(p, (size_t)(end - p), __VA_ARGS__), p = p < end ? p : end - 1)
