@@ -97,8 +97,9 @@ if [[ ${MSB_LAB_INTERRUPT_BOOT:-1} == 1 ]]; then
 	"$lab" --out "$T/o3" --timeout 900 -- memslot-bench run delete --guest-mem 16M --rounds 2 \
 		--reps 1000000 --warmup 1 --json "$f" >"$T/real.out" 2>"$T/real.err" &
 	pid=$!
-	for ((i = 0; i < 3000; i++)); do grep -q '^# threads' "$T/real.out" && break; sleep 0.2; done
-	sleep 45 # the first VM built, some repetitions done (TCG)
+	# stderr: stdout is block-buffered into a file, its header comes out at the end
+	for ((i = 0; i < 3000; i++)); do grep -q 'rep [0-9]' "$T/real.err" && break; sleep 0.2; done
+	sleep 5 # repetitions done (TCG)
 	kill -INT "$pid"
 	finish_run
 	case $rc in
