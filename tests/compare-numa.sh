@@ -37,6 +37,7 @@ done
 # wraps at 72 columns wherever the file's path puts it: a short relative name keeps the
 # layout tags on one line.
 cp "$L" "$T/l.json"
+# shellcheck disable=SC2016 # $1 and $2 are the inner shell's
 expect 0 sh -c 'cd "$1" && "$2" compare --layouts local,remote l.json' sh "$T" "$B"
 has "[--numa local]"
 has "[--numa remote]"
