@@ -9,6 +9,8 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=tests/cli-lib.sh
 . "$top_srcdir/tests/cli-lib.sh"
 export MSB_BIN=$B XDG_CACHE_HOME=$T/cache
+# This build's binary for the guest PATH wherever the build is (distcheck: not in the tree)
+export MSB_LAB_PATH=$top_builddir/bench
 
 cat >"$T/qemu" <<EOF
 #!/bin/sh
