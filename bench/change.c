@@ -224,6 +224,11 @@ static uint64_t time_memslot_ioctl(struct bench_vm *b, const char *kind,
 	int r = __vm_set_memslot(&b->vm, c->slot, c->flags, c->gpa, c->size, c->hva);
 	uint64_t t1 = now_ns();
 	b->ioctl_tsc[1] = __rdtsc();
+	/* A dead VM ends the run like a failed guest: the samples so far are kept. */
+	if (r == -EIO) {
+		guest_memslot_failed(&b->vcpus[0], kind, c->slot, EIO);
+		return 0;
+	}
 	if (r < 0)
 		vm_memslot_fail(&b->vm, kind, r, c->slot, c->flags, c->gpa, c->size);
 	return t1 - t0;
@@ -257,7 +262,9 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 	uint64_t ns = time_memslot_ioctl(b, kind, c, &t0);
 	uint64_t cpu1 = thread_cpu_ns();
 	waits = waits && runq_wait_ns(&wait1);
-	if (!record)
+	if (record && primary && guest_failure())
+		stats_snap_free(&s0);
+	if (!record || guest_failure())
 		return;
 
 	char name[48];

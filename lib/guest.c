@@ -245,6 +245,17 @@ static int fail_exit(struct kvm_vcpu *vcpu, const char *what)
 			  vcpu->run->exit_reason, what, rip);
 }
 
+int guest_memslot_failed(struct kvm_vcpu *vcpu, const char *kind, uint32_t slot, int err)
+{
+	struct kvm_regs r;
+	char rip[48] = "guest RIP unreadable";
+	if (get_regs(vcpu, &r))
+		snprintf(rip, sizeof(rip), "guest RIP 0x%llx", (unsigned long long)r.rip);
+	return guest_fail("VM %d: KVM_SET_USER_MEMORY_REGION (%s of slot %u) failed: %s%s, "
+			  "vCPU %d's %s", vcpu->vm->id, kind, slot, strerror(err),
+			  err == EIO ? " (KVM marked the VM dead)" : "", vcpu->id, rip);
+}
+
 /* KVM_RUN itself failed: EIO from a VM that KVM killed (KVM_BUG_ON), EFAULT, ... */
 static int fail_run(struct kvm_vcpu *vcpu, int err)
 {

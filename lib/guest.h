@@ -33,6 +33,9 @@ int guest_run_to_sync(struct kvm_vcpu *vcpu);
 /* Record guest failures instead of dying, so that a run can write what it has and
  * release everything; from the first one on, guest_call() returns 0 at once. */
 void guest_failures_recoverable(bool on);
+/* The memslot ioctl of the change called kind failed with err (EIO: the VM is dead):
+ * a failure like the guest's, naming vcpu's RIP (dies unless recoverable); -EIO. */
+int guest_memslot_failed(struct kvm_vcpu *vcpu, const char *kind, uint32_t slot, int err);
 /* The first guest failure's one-line message, or NULL. */
 const char *guest_failure(void);
 /* Set ctl->fn/args and run one command to completion; returns ctl->result. */

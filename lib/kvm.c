@@ -93,9 +93,29 @@ int __vm_disable_quirks(struct kvm_vm *vm, uint64_t mask)
 	return __vm_ioctl(vm, KVM_ENABLE_CAP, &cap);
 }
 
+/* MSB_TEST_MEMSLOT_EIO=N (tests only): from the process's Nth memslot ioctl on, that VM
+ * answers EIO to every memslot ioctl, as KVM does once it has marked a VM dead (a real
+ * KVM_BUG_ON cannot be provoked from userspace). */
+static bool fake_dead_vm(const struct kvm_vm *vm)
+{
+	static unsigned long calls, at;
+	static int dead_id;
+	static bool read_env;
+	if (!read_env) {
+		const char *e = getenv("MSB_TEST_MEMSLOT_EIO");
+		at = e ? strtoul(e, NULL, 10) : 0;
+		read_env = true;
+	}
+	if (at && ++calls == at)
+		dead_id = vm->id;
+	return dead_id && dead_id == vm->id;
+}
+
 int __vm_set_memslot(struct kvm_vm *vm, uint32_t slot, uint32_t flags, uint64_t gpa,
 		     uint64_t size, void *hva)
 {
+	if (fake_dead_vm(vm))
+		return -EIO;
 	struct kvm_userspace_memory_region r = {
 		.slot = slot,
 		.flags = flags,

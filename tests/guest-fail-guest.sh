@@ -4,11 +4,12 @@
 # shellcheck source=tests/mech-lib.sh
 . "$(dirname "$0")/mech-lib.sh"
 
-# KIND AT PATTERN: vCPU 0's command AT fails that way (after the first VM's samples:
-# set-up and 7 repetitions take about 8 commands per VM).
+# KIND VAR=VALUE PATTERN: the test hook VAR=VALUE makes the run fail that way (after
+# some samples: set-up and 7 repetitions take about 8 commands per VM, and each
+# repetition two memslot ioctls after set-up's).
 fail_run() {
-	local kind=$1 at=$2 pattern=$3 f=$work/$1.json rc=0
-	MSB_TEST_GUEST_FAULT=$kind:$at timeout 120 "$msb" run delete --guest-mem 64M --rounds 2 \
+	local kind=$1 hook=$2 pattern=$3 f=$work/$1.json rc=0
+	env "$hook" timeout 120 "$msb" run delete --guest-mem 64M --rounds 2 \
 		--reps 6 --warmup 1 --quiet --json "$f" >"$work/$kind.out" 2>"$work/$kind.err" || rc=$?
 	assert "$rc == 1" "$kind: exit 1 (got $rc)"
 	if ! grep -Eq "^memslot-bench run: guest failure: $pattern.* at VM [0-9]+ .*after [0-9]+ of 7 repetitions; " \
@@ -34,9 +35,11 @@ fail_run() {
 	assert "$(find "$work" -name '*.tmp.*' -o -name '*.probe.*' | wc -l) == 0" "$kind: no temporary file"
 }
 
-fail_run exception 12 'guest exception on vCPU 0 \(VM [0-9]+\): exit IO port 0x11, vector 14 #PF, error code 0x[0-9a-f]+, guest RIP 0x7f0000000000, CR2 0x7f0000000000'
-fail_run shutdown 12 'vCPU 0 \(VM [0-9]+\): unexpected exit SHUTDOWN \(8\): triple fault, guest RIP 0x7f0000000000'
-fail_run io 12 'vCPU 0 \(VM [0-9]+\): unexpected exit IO \(2\) on port 0x99, guest RIP 0x[0-9a-f]+'
+fail_run exception MSB_TEST_GUEST_FAULT=exception:12 'guest exception on vCPU 0 \(VM [0-9]+\): exit IO port 0x11, vector 14 #PF, error code 0x[0-9a-f]+, guest RIP 0x7f0000000000, CR2 0x7f0000000000'
+fail_run shutdown MSB_TEST_GUEST_FAULT=shutdown:12 'vCPU 0 \(VM [0-9]+\): unexpected exit SHUTDOWN \(8\): triple fault, guest RIP 0x7f0000000000'
+fail_run io MSB_TEST_GUEST_FAULT=io:12 'vCPU 0 \(VM [0-9]+\): unexpected exit IO \(2\) on port 0x99, guest RIP 0x[0-9a-f]+'
+# A dead VM: the measured DELETE answers EIO (the 25th memslot ioctl: the second VM's third delete).
+fail_run eio MSB_TEST_MEMSLOT_EIO=25 'VM [0-9]+: KVM_SET_USER_MEMORY_REGION \(delete of slot [0-9]+\) failed: Input/output error \(KVM marked the VM dead\), vCPU 0.s guest RIP 0x[0-9a-f]+'
 # With running vCPUs: their threads are stopped and joined, the run still ends cleanly.
 MSB_TEST_GUEST_FAULT=exception:12 timeout 120 "$msb" run delete --guest-mem 64M --rounds 2 \
 	--reps 6 --warmup 1 --vcpus 2 --vcpu-mode running --quiet --json "$work/running.json" \
