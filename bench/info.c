@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "report/format.h"
+#include "report/json_out.h"
 #include "env.h"
 #include "kvm.h"
 #include "opts.h"
@@ -257,7 +258,7 @@ static void print_kvm(const struct kvm_env *k, const struct kvm_facts *f)
 struct info_out {
 	int format;           /* enum report_format; -1 until resolved */
 	const char *json;     /* --json FILE; "-": stdout */
-	FILE *json_file;      /* opened before any probing: a bad path fails first */
+	bool force;           /* overwrite FILE */
 };
 
 /* The old `info --json` (a flag, JSON on stdout) is `--json -` now: a --json/-j that is
@@ -276,44 +277,14 @@ static char **legacy_json_flag(int argc, char **argv)
 	return v;
 }
 
-/* --format and --json together: one line and exit 2 on a contradiction. */
-static void resolve_outputs(struct info_out *o)
-{
-	bool json_stdout = o->json && !strcmp(o->json, "-");
-
-	if (json_stdout && o->format == REPORT_TEXT)
-		msb_usage_error("info", "--json - writes JSON to stdout: it cannot go with "
-				"--format text (give --json a FILE)");
-	if (json_stdout || o->format < 0)
-		o->format = json_stdout ? REPORT_JSON : REPORT_TEXT;
-	if (o->json && !json_stdout) {
-		o->json_file = fopen(o->json, "w");
-		if (!o->json_file)
-			msb_usage_error("info", "--json: cannot write %s: %s", o->json,
-					strerror(errno));
-	}
-}
-
 static bool info_json_stdout(const struct info_out *o)
 {
 	return o->format == REPORT_JSON;
 }
 
-/* The JSON to stdout (--format json, --json -) and/or the --json FILE. */
 static void emit_json(struct info_out *o, json_object *j)
 {
-	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (o->format == REPORT_JSON)
-		puts(text);
-	if (o->json_file) {
-		bool bad = fprintf(o->json_file, "%s\n", text) < 0;
-
-		bad |= fclose(o->json_file) != 0;
-		o->json_file = NULL;
-		if (bad)
-			msb_die("info: cannot write %s", o->json);
-	}
+	json_out_emit("info", j, o->format, o->json, o->force);
 }
 
 /* Parses argv into o and *topology; returns like cmd_parse_opts. */
@@ -322,9 +293,8 @@ static void parse_info(int argc, char **argv, struct info_out *o, const char **t
 	const struct opt opts[] = {
 		FORMAT_OPT(&o->format, "stdout: text (the default) or JSON (the host facts a "
 			   "result file records)", NULL, FORMAT_TEXT, FORMAT_JSON),
-		{ .name = "json", .short_name = 'j', .kind = OPT_STRING, .dest = &o->json,
-		  .metavar = "FILE", .help = "also write the JSON to FILE (-: to stdout, as "
-		  "--format json; a bare --json, the old flag, means -)" },
+		JSON_FILE_OPT(&o->json, "the facts (a bare --json, the old flag, means -)"),
+		JSON_FORCE_OPT(&o->force),
 		{ .name = "topology", .kind = OPT_STRING, .dest = topology,
 		  .metavar = "SYNTHETIC|FILE.xml", .help = "show that machine's topology instead "
 		  "(nodes with their CPUs, memory and distances): an hwloc synthetic description "
@@ -336,13 +306,14 @@ static void parse_info(int argc, char **argv, struct info_out *o, const char **t
 	while (v[vc])
 		vc++;
 	int first = cmd_parse_opts(vc, v, opts, ARRAY_SIZE(opts),
-				   "info [--format text|json] [--json FILE|-] "
+				   "info [--format text|json] [--json FILE|-] [--force] "
 				   "[--topology SYNTHETIC|FILE.xml]",
 				   "Print the facts that decide what a measurement here means.");
 	if (first < vc)
 		msb_usage_error("info", "unexpected argument '%s'", v[first]);
 	free(v);
-	resolve_outputs(o);
+	o->format = json_out_format("info", o->format, o->json);
+	json_out_check("info", o->json, o->force); /* before any probing */
 }
 
 static json_object *info_json(const struct host_env *host, const struct topo_summary *topo,
@@ -410,7 +381,7 @@ int cmd_info(int argc, char **argv)
 		print_kvm(&kenv, have_facts ? &facts : NULL);
 		print_host_state(hs);
 	}
-	if (out.format == REPORT_JSON || out.json_file) {
+	if (out.format == REPORT_JSON || out.json) {
 		json_object *j = info_json(&host, have_topo ? &topo : NULL, &kenv, hs,
 					   have_facts ? &facts : NULL);
 		emit_json(&out, j);

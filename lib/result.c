@@ -318,15 +318,22 @@ int result_check_path(const char *path, bool force, char *err, size_t errlen)
 
 int result_write(struct result_file *r, const char *path, bool force, char *err, size_t errlen)
 {
-	const char *text;
-	char ts[40], *tmp = NULL;
-	struct stat st;
-	int fd = -1, e;
+	char ts[40];
 
 	iso_now(ts, sizeof(ts));
 	json_object_object_add(r->root, "end_time", json_object_new_string(ts));
-	text = json_object_to_json_string_ext(r->root, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_NOSLASHESCAPE);
+	return json_write_file(r->root, path, force, err, errlen);
+}
+
+int json_write_file(json_object *root, const char *path, bool force, char *err, size_t errlen)
+{
+	const char *text;
+	char *tmp = NULL;
+	struct stat st;
+	int fd = -1, e;
+
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!text)
 		return msb_fail(err, errlen, "%s: out of memory formatting the result", path);
 

@@ -42,6 +42,10 @@ void result_metric_describe(json_object *m, const char *role, const char *kind,
 /* Set end time and write. path "-" = stdout. Refuses an existing file unless force.
  * Writes path.tmp.<pid>, fsyncs, renames. 0 or -1 with a one-line message in err. */
 int result_write(struct result_file *r, const char *path, bool force, char *err, size_t errlen);
+/* The same for any JSON document (compare, info and kinds --json FILE): pretty-printed,
+ * "-" = stdout, an existing file refused unless force, temporary name and rename. */
+int json_write_file(json_object *root, const char *path, bool force, char *err,
+		    size_t errlen);
 void result_free(struct result_file *r);
 /* Before a measurement: 0 if path can take the result (see result_write), or -1 with
  * one line in err: a directory (or a name ending in '/'), an existing file without

@@ -87,12 +87,12 @@ expect 3 "$B" compare --fail-on-regression 50 "$A" "$N"
 err_has "nothing testable"
 one_line_err
 
-# Another environment is refused, naming the field and both values; --force compares.
+# Another environment is refused, naming the field and both values; --any-host compares.
 sed 's/"accel": "tcg"/"accel": "kvm"/' "$N" >"$T/kvm.json"
 expect 2 "$B" compare "$A" "$T/kvm.json"
 err_has 'environment.lab.accel "tcg" vs "kvm"'
 one_line_err
-expect 0 "$B" compare --force "$A" "$T/kvm.json"
+expect 0 "$B" compare --any-host "$A" "$T/kvm.json"
 
 # Other NUMA layouts are other runs; --across-layouts matches them and names both.
 sed 's/"numa": "default policy, unbound"/"numa": "remote", "cpu_node": 0, "mem_node": 1, "numa_distance": 20/' \
@@ -185,7 +185,7 @@ if [ -f "$R" ]; then
 fi
 
 # An oversubscribed run (its times include run-queue waits) is not the same host as one
-# that is not: refused unless --force. Host-state differences are said on stderr.
+# that is not: refused unless --any-host. Host-state differences are said on stderr.
 V2=$top_srcdir/tests/data/v2-create.json
 state() { # OVERSUBSCRIBED THP: the head of a root object with both recorded
 	printf '{ "pinning": {"oversubscribed": %s}, ' "$1"
@@ -195,8 +195,45 @@ sed "1s/^{/$(state false madvise)/" "$V2" >"$T/calm.json"
 sed "1s/^{/$(state true always)/" "$V2" >"$T/busy.json"
 expect 2 "$B" compare "$T/calm.json" "$T/busy.json"
 err_has "pinning.oversubscribed false vs true"
-expect 0 "$B" compare --force "$T/calm.json" "$T/busy.json"
+expect 0 "$B" compare --any-host "$T/calm.json" "$T/busy.json"
 err_has "differ in host state that changes these costs: thp_enabled: madvise vs always"
+
+# JSON: --json FILE beside the table, --format json (= --json -) alone on stdout, the
+# same figures as the CSV; an existing FILE refused (one line, exit 2, file untouched)
+# unless --force; --json - with another --format refused.
+expect 0 "$B" compare --json "$T/cmp.json" "$A" "$N"
+has "Hodges-Lehmann"
+expect 0 "$B" compare --format csv "$A" "$N"
+cp "$T/out" "$T/cmp.csv"
+expect 0 "$B" compare --format json "$A" "$N"
+cmp -s "$T/out" "$T/cmp.json" || bad "--format json and --json FILE differ"
+python3 - "$T/cmp.json" "$T/cmp.csv" <<'PY' || bad "compare JSON: does not match the CSV"
+import csv, json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["schema"] == "memslot-bench-compare/1", doc.get("schema")
+rows = list(csv.DictReader(open(sys.argv[2])))
+got = [(r["run"], m["metric"], m["base"]["median"], m["new"]["median"], m["change"]["verdict"])
+       for c in doc["comparisons"] for r in c["runs"] for m in r["metrics"]]
+want = [(r["run"], r["metric"], float(r["base_median"]), float(r["new_median"]), r["verdict"])
+        for r in rows]
+assert len(got) == len(want) > 0, (len(got), len(want))
+for g, w in zip(got, want):
+    assert g[:2] == w[:2] and g[4] == w[4], (g, w)
+    assert abs(g[2] - w[2]) <= 1e-9 * abs(w[2]) and abs(g[3] - w[3]) <= 1e-9 * abs(w[3]), (g, w)
+print("compare JSON: %d rows match the CSV" % len(got))
+PY
+cp "$T/cmp.json" "$T/cmp.keep"
+expect 2 "$B" compare --json "$T/cmp.json" "$A" "$N"
+one_line_err
+err_has "exists (use --force to overwrite)"
+cmp -s "$T/cmp.json" "$T/cmp.keep" || bad "a refused --json FILE was changed"
+expect 0 "$B" compare --force --json "$T/cmp.json" --variants zap-all,zap-slot "$A"
+[ "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["comparisons"][0]["base_variant"])' "$T/cmp.json")" = zap-all ] ||
+	bad "--force did not overwrite the --json FILE"
+expect 2 "$B" compare --json - --format markdown "$A" "$N"
+one_line_err
+expect 2 "$B" compare --json "$T" "$A" "$N"
+one_line_err
 
 [ "$fail" = 0 ] && echo "compare CLI: all checks passed"
 exit "$fail"

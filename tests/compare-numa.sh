@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # compare and NUMA, no KVM: files whose topologies differ (a node's CPUs or memory, the
-# distance matrix) are refused as one host (exit 2, one line, --force overrides); a
+# distance matrix) are refused as one host (exit 2, one line, --any-host overrides); a
 # multi-layout file (the 2-node lab's run --numa LIST) pairs runs only within a layout,
 # and --layouts BASE,NEW compares two of its layouts.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -13,9 +13,9 @@ L=$D/topo/lab-2node-layouts.json
 # Another node CPU set, another node size, another distance matrix: not one host.
 sed 's/"cpus": "0-1"/"cpus": "0"/' "$A" >"$T/cpus.json"
 expect 2 "$B" compare "$A" "$T/cpus.json"
-err_has "different NUMA topologies: node 0 has CPUs 0-1 vs 0 (use --force"
+err_has "different NUMA topologies: node 0 has CPUs 0-1 vs 0 (use --any-host"
 one_line_err
-expect 0 "$B" compare --force "$A" "$T/cpus.json"
+expect 0 "$B" compare --any-host "$A" "$T/cpus.json"
 sed '/"os_index": 0,/{n;s/"memory_bytes": 2069684224/"memory_bytes": 4139368448/}' "$A" >"$T/mem.json"
 expect 2 "$B" compare "$A" "$T/mem.json"
 err_has "node 0 has 1.93 GiB vs 3.86 GiB of memory"

@@ -13,15 +13,16 @@ J=$top_builddir/tests/json_get
 DU=$D/suite-612-delete-unrelated.json
 
 # Every command's --format, with the formats it takes.
-for c in "run text|json|raw" "info text|json" "compare text|markdown|csv" \
+for c in "run text|json|raw" "info text|json" "compare text|markdown|csv|json" \
 	"kinds text|markdown|csv|json" "export raw|csv"; do
 	cmd=${c% *} fmts=${c#* }
 	expect 0 "$B" "$cmd" --help
 	has "-F, --format $fmts"
 done
-for c in run info kinds; do
+for c in run info kinds compare; do
 	expect 0 "$B" "$c" --help
 	has "-j, --json FILE"
+	has "-f, --force"
 done
 
 # info: the same JSON document four ways (its schema and host checked).
@@ -50,12 +51,23 @@ expect 0 "$B" info --format text
 has "kvm mmu:"
 expect 2 "$B" info --format text --json -
 one_line_err
-err_has "cannot go with --format text"
+err_has "cannot go with another --format"
 expect 2 "$B" info --format csv
 one_line_err
 err_has "not one of text|json"
 expect 2 "$B" info --json "$T/no/such/dir/x.json"
 one_line_err
+# an existing FILE is kept unless --force (as run's result file)
+cp "$T/info.json" "$T/info.keep"
+expect 2 "$B" info --json "$T/info.json"
+one_line_err
+err_has "exists (use --force to overwrite)"
+cmp -s "$T/info.json" "$T/info.keep" || bad "info: a refused --json FILE was changed"
+expect 0 "$B" info --force --json "$T/info.json"
+is_info_json "$T/info.json" "info --force --json FILE"
+expect 2 "$B" kinds --json "$T/info.json" "$DU"
+one_line_err
+err_has "exists (use --force to overwrite)"
 expect 2 "$B" info --json x.json extra
 one_line_err
 

@@ -66,5 +66,12 @@ bool cmp_any_matched(const struct cmp *c);
 void cmp_print_text(const struct cmp *c, FILE *f);
 void cmp_print_markdown(const struct cmp *c, FILE *f);
 void cmp_print_csv(const struct cmp *c, FILE *f, bool header);
+/* Every comparison of the invocation: tables on stdout in format, or the JSON document
+ * (an array of cmp_json()) there with --format json, and to the --json FILE. */
+void cmp_print_all(const struct cmp *cs, size_t n, int format, const char *json,
+		   bool force);
+/* The comparison as JSON (compare_json.c): files, kernels, and per run its rows with
+ * both sides' figures and the verdict's, absent figures null. */
+json_object *cmp_json(const struct cmp *c);
 
 #endif

@@ -13,14 +13,15 @@
 #include "../cmd.h"
 #include "cmp.h"
 #include "format.h"
+#include "json_out.h"
 #include "opts.h"
 #include "report.h"
 #include "util.h"
 
 struct cli {
-	const char *variants, *fail_pct, *layouts;
+	const char *variants, *fail_pct, *layouts, *json;
 	int format;
-	bool force, across_layouts, pooled, samples, gate;
+	bool any_host, force, across_layouts, pooled, samples, gate;
 	double fail;
 };
 
@@ -397,18 +398,9 @@ static int finish(const struct cli *o, struct cmp *cs, size_t n)
 	char whybuf[256] = "";
 	bool none = false;
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		cs[i].gsum = o->gate ? &g : NULL;
-		if (i && o->format != REPORT_CSV)
-			putchar('\n');
-		if (o->format == REPORT_TEXT)
-			cmp_print_text(&cs[i], stdout);
-		else if (o->format == REPORT_MARKDOWN)
-			cmp_print_markdown(&cs[i], stdout);
-		else
-			cmp_print_csv(&cs[i], stdout, i == 0);
-	}
-	fflush(stdout);
+	cmp_print_all(cs, n, o->format, o->json, o->force);
 	for (size_t i = 0; i < n; i++) {
 		cmp_report_gate(&cs[i], &why);
 		if (why && why != whybuf) /* it points into cs[i], freed below */
@@ -490,9 +482,9 @@ static int compare_all(const struct cli *o, const char *variants[2],
 					variants[s]);
 	for (size_t i = 1; i < rs->nfiles; i++) {
 		host_state_warn(f[0].root, f[i].root, f[0].path, f[i].path);
-		if (!o->force && same_host(f[0].root, f[i].root, err, sizeof(err)) < 0)
+		if (!o->any_host && same_host(f[0].root, f[i].root, err, sizeof(err)) < 0)
 			msb_usage_error("compare", "%s and %s are from different hosts or "
-					"environments: %s (use --force to compare anyway)",
+					"environments: %s (use --any-host to compare anyway)",
 					f[0].path, f[i].path, err);
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -543,7 +535,7 @@ static const char about[] =
 	"exact level printed: 97.1% for 4 vs 4 VMs) and a verdict from the interval:\n"
 	"faster, slower, no difference proven, or not tested (fewer than 4 VMs a side;\n"
 	"3 vs 5 is tested). Refuses files from different hosts or environments unless\n"
-	"--force; the kernels may differ.\n"
+	"--any-host; the kernels may differ.\n"
 	"--fail-on-regression PCT gates every latency row that is tested: it fails only\n"
 	"where the whole interval lies above +PCT%, after Holm-Bonferroni over all gated\n"
 	"rows of the invocation (family-wise 2.5%, one-sided); counters are not gated.\n"
@@ -552,7 +544,7 @@ static const char about[] =
 
 int cmd_compare(int argc, char **argv)
 {
-	struct cli o = { .format = REPORT_TEXT };
+	struct cli o = { .format = -1 };
 	struct result_set rs = { 0 };
 	const char *variants[2] = { NULL, NULL };
 	char vbuf[128], err[1024];
@@ -560,7 +552,11 @@ int cmd_compare(int argc, char **argv)
 		{ .name = "variants", .kind = OPT_STRING, .metavar = "BASE,NEW",
 		  .help = "compare two variants inside one file (zap-all,zap-slot) instead of "
 			  "files", .dest = &o.variants },
-		REPORT_FORMAT_OPT(&o.format), CMP_LAYOUTS_OPT(&o.layouts),
+		FORMAT_OPT(&o.format, "stdout: 72-column text (the default), Markdown table, "
+			   "CSV or JSON", NULL, FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_CSV,
+			   FORMAT_JSON),
+		JSON_FILE_OPT(&o.json, "the comparison"), JSON_FORCE_OPT(&o.force),
+		CMP_LAYOUTS_OPT(&o.layouts),
 		{ .name = "fail-on-regression", .kind = OPT_STRING, .metavar = "PCT",
 		  .help = "exit 1 when a latency's whole ratio interval lies above +PCT% "
 			  "(Holm-Bonferroni over all gated latency rows)", .dest = &o.fail_pct },
@@ -569,8 +565,8 @@ int cmd_compare(int argc, char **argv)
 			  "where they are: samples of one VM are not)" },
 		{ .name = "samples", .kind = OPT_FLAG, .dest = &o.samples,
 		  .help = "BASE and NEW are plain sample files: one value per line, or VM VALUE" },
-		{ .name = "force", .kind = OPT_FLAG,
-		  .help = "compare files from different hosts or environments", .dest = &o.force },
+		{ .name = "any-host", .kind = OPT_FLAG, .dest = &o.any_host,
+		  .help = "compare files from different hosts or environments" },
 		{ .name = "across-layouts", .short_name = 'L', .kind = OPT_FLAG,
 		  .help = "match runs whatever their NUMA layout (run --numa local vs remote)",
 		  .dest = &o.across_layouts }, RS_ALLOW_INCOMPLETE_OPT(&rs.allow_incomplete),
@@ -578,6 +574,8 @@ int cmd_compare(int argc, char **argv)
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts), usage, about);
 
 	parse_cli(&o, variants, vbuf, sizeof(vbuf));
+	o.format = json_out_format("compare", o.format, o.json);
+	json_out_check("compare", o.json, o.force);
 	int nfiles = argc - first;
 	if (o.samples && nfiles != 2)
 		msb_usage_error("compare", "--samples needs BASE.txt and NEW.txt (got %d files)",

@@ -9,6 +9,7 @@
 
 #include "cmp.h"
 #include "format.h"
+#include "json_out.h"
 #include "report.h"
 #include "util.h"
 
@@ -450,4 +451,32 @@ void cmp_print_csv(const struct cmp *c, FILE *f, bool header)
 			csv_figures(b, r, f);
 		}
 	}
+}
+
+/* ---- all of them ---- */
+
+/* The tables on stdout (--format), and the JSON document: an array of comparisons,
+ * to stdout (--format json) and/or the --json FILE. */
+void cmp_print_all(const struct cmp *cs, size_t n, int format, const char *json, bool force)
+{
+	for (size_t i = 0; i < n && format != REPORT_JSON; i++) {
+		if (i && format != REPORT_CSV)
+			putchar('\n');
+		if (format == REPORT_TEXT)
+			cmp_print_text(&cs[i], stdout);
+		else if (format == REPORT_MARKDOWN)
+			cmp_print_markdown(&cs[i], stdout);
+		else
+			cmp_print_csv(&cs[i], stdout, i == 0);
+	}
+	fflush(stdout);
+	if (format != REPORT_JSON && !json)
+		return;
+	json_object *doc = json_object_new_object(), *a = json_object_new_array();
+	json_object_object_add(doc, "schema", json_object_new_string("memslot-bench-compare/1"));
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, cmp_json(&cs[i]));
+	json_object_object_add(doc, "comparisons", a);
+	json_out_emit("compare", doc, format, json, force);
+	json_object_put(doc);
 }

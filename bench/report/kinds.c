@@ -6,13 +6,13 @@
  * Tables in kinds_out.c. */
 #include "config.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cmd.h"
 #include "format.h"
+#include "json_out.h"
 #include "kinds.h"
 #include "opts.h"
 #include "report.h"
@@ -325,67 +325,30 @@ static const char about[] =
 	"primary change the median of its first headline counter (shadow pages zapped).\n"
 	"The files must come from one host, environment and kernel.";
 
-/* The JSON to stdout (--format json, --json -) and/or to the --json FILE f. */
-static void write_json(const struct table *t, int format, FILE *f, const char *path)
-{
-	json_object *j = kinds_json(t);
-	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_NOSLASHESCAPE);
-
-	if (format == REPORT_JSON)
-		puts(text);
-	if (f) {
-		bool bad = fprintf(f, "%s\n", text) < 0;
-
-		bad |= fclose(f) != 0;
-		if (bad)
-			msb_die("kinds: cannot write %s", path);
-	}
-	json_object_put(j);
-}
-
-/* --format and --json: "--json -" is --format json; a FILE is written besides stdout. */
-static int resolve_format(int format, const char *json)
-{
-	bool json_stdout = json && !strcmp(json, "-");
-
-	if (json_stdout && format >= 0 && format != REPORT_JSON)
-		msb_usage_error("kinds", "--json - writes JSON to stdout: it cannot go with "
-				"another --format (give --json a FILE)");
-	if (json_stdout)
-		return REPORT_JSON;
-	return format < 0 ? REPORT_TEXT : format;
-}
-
 int cmd_kinds(int argc, char **argv)
 {
 	struct result_set rs = { 0 };
 	struct table t = { .rs = &rs };
 	int format = -1;
 	const char *json = NULL;
+	bool force = false;
 	char err[1024];
 	const struct opt opts[] = {
 		FORMAT_OPT(&format, "stdout: 72-column text (the default), Markdown table, CSV "
 			   "or JSON", NULL, FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_CSV, FORMAT_JSON),
-		{ .name = "json", .short_name = 'j', .kind = OPT_STRING, .dest = &json,
-		  .metavar = "FILE", .help = "also write the table as JSON to FILE (-: to stdout, "
-		  "as --format json)" },
+		JSON_FILE_OPT(&json, "the table"), JSON_FORCE_OPT(&force),
 		RS_ALLOW_INCOMPLETE_OPT(&rs.allow_incomplete) };
 	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts),
 				   "kinds [OPTIONS] FILE.json [FILE.json ...]", about);
 
-	format = resolve_format(format, json);
+	format = json_out_format("kinds", format, json);
 	if (first >= argc)
 		msb_usage_error("kinds", "needs at least one result file (FILE.json ...)");
 	for (int i = first; i < argc; i++)
 		if (rs_load(&rs, argv[i], err, sizeof(err)) < 0)
 			msb_usage_error("kinds", "%s", err);
 	check_same_source(&rs);
-	/* Opened after the inputs are checked (no empty file for bad input), before the
-	 * work: a path that cannot be written is bad input too. */
-	FILE *jf = json && strcmp(json, "-") ? fopen(json, "w") : NULL;
-	if (json && strcmp(json, "-") && !jf)
-		msb_usage_error("kinds", "--json: cannot write %s: %s", json, strerror(errno));
+	json_out_check("kinds", json, force); /* a path that cannot be written: bad input */
 	build(&t);
 	if (format == REPORT_TEXT)
 		kinds_print_text(&t, stdout);
@@ -393,8 +356,12 @@ int cmd_kinds(int argc, char **argv)
 		kinds_print_markdown(&t, stdout);
 	else if (format == REPORT_CSV)
 		kinds_print_csv(&t, stdout);
-	if (format == REPORT_JSON || jf)
-		write_json(&t, format, jf, json);
+	if (format == REPORT_JSON || json) {
+		json_object *j = kinds_json(&t);
+
+		json_out_emit("kinds", j, format, json, force);
+		json_object_put(j);
+	}
 	table_free(&t);
 	rs_free(&rs);
 	return 0;
