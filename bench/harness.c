@@ -116,8 +116,15 @@ int bench_vm_setup(struct bench_vm *b, struct kvm_sys *sys, const struct run_opt
 
 	b->vcpus = msb_calloc(o->vcpus, sizeof(*b->vcpus));
 	b->threads = msb_calloc(o->vcpus, sizeof(*b->threads));
+	/* Before the vCPUs: KVM creates their LAPICs with them. */
+	if (o->in_kernel_irqchip)
+		vm_ioctl(&b->vm, KVM_CREATE_IRQCHIP, NULL);
 	for (uint64_t i = 0; i < o->vcpus; i++) {
 		vcpu_create(sys, &b->vm, (int)i, &b->vcpus[i]);
+		/* with an in-kernel LAPIC, APs start waiting for INIT/SIPI: run them at once */
+		struct kvm_mp_state runnable = { .mp_state = KVM_MP_STATE_RUNNABLE };
+		if (o->in_kernel_irqchip)
+			vcpu_ioctl(&b->vcpus[i], KVM_SET_MP_STATE, &runnable);
 		guest_vcpu_init(sys, &b->as, &b->vcpus[i]);
 	}
 	if (stats_open(b->vm.fd, &b->vm_stats) < 0 || stats_open(b->vcpus[0].fd, &b->vcpu0_stats) < 0)
@@ -212,9 +219,35 @@ void bench_vcpus_start_n(struct bench_vm *b, unsigned n, uint64_t fn, const uint
 		const uint64_t a[4] = { a0[i], a1[i], a2[i], a3 };
 		vcpu_thread_start(b, i, 1 + i, fn, a);
 	}
+	b->threads_may_halt = fn == guest_fn(guest_halt);
 	b->first_thread = 0;
 	b->end_thread = n;
 	b->threads_running = true;
+}
+
+static void on_kick(int sig)
+{
+	(void)sig; /* only ends KVM_RUN with EINTR */
+}
+
+/* A halted vCPU stays in KVM_RUN until something makes it runnable: immediate_exit (for
+ * a thread not in KVM_RUN yet) and a signal (for one that is) end its KVM_RUN with EINTR,
+ * and its thread (guest_call) makes it runnable. SA_RESTART off: KVM_RUN must return. */
+static void kick_out_of_halt(struct bench_vm *b, unsigned i)
+{
+	static bool installed;
+	if (!installed) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_kick;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGUSR1, &sa, NULL);
+		installed = true;
+	}
+	__atomic_store_n(&b->vcpus[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	int r = pthread_kill(b->threads[i], SIGUSR1);
+	if (r)
+		msb_die("vCPU %u: pthread_kill: %s", i, strerror(r));
 }
 
 void bench_vcpus_stop(struct bench_vm *b)
@@ -223,9 +256,12 @@ void bench_vcpus_stop(struct bench_vm *b)
 		return;
 	for (uint64_t i = b->first_thread; i < b->end_thread; i++)
 		guest_ctl(&b->as, (int)i)->stop = 1;
+	for (uint64_t i = b->first_thread; b->threads_may_halt && i < b->end_thread; i++)
+		kick_out_of_halt(b, (unsigned)i);
 	for (uint64_t i = b->first_thread; i < b->end_thread; i++)
 		pthread_join(b->threads[i], NULL);
 	b->threads_running = false;
+	b->threads_may_halt = false;
 }
 
 /* Every vCPU's stats fd and its stall log, pointed to by its control page. */

@@ -54,6 +54,9 @@ struct run_opts {
 	/* The scenario runs every vCPU, vCPU 0 too, on a thread of its own (pin thread
 	 * 1 + id) and gives each a stall log (SLOG_BYTES) in a slot of their own. */
 	bool own_vcpu_threads;
+	/* The scenario's VMs have KVM's in-kernel irqchip (LAPIC): its vCPUs can halt in
+	 * KVM (guest_halt), as in a VMM's VM. */
+	bool in_kernel_irqchip;
 	bool quiet;
 };
 
@@ -71,6 +74,7 @@ struct bench_vm {
 	struct kvm_vcpu *vcpus;
 	pthread_t *threads;
 	bool threads_running;
+	bool threads_may_halt;  /* the running threads may be halted in KVM: see stop */
 	struct kvm_stats vm_stats, vcpu0_stats;
 	struct kvm_stats *vcpu_stats; /* every vCPU's (own_vcpu_threads), else NULL */
 	unsigned log_slot;      /* own_vcpu_threads: the slot of the vCPUs' stall logs */
@@ -125,7 +129,9 @@ uint64_t rss_peak_bytes(void);
 void bench_vcpus_start(struct bench_vm *b);
 void bench_vcpus_stop(struct bench_vm *b);
 /* own_vcpu_threads: vCPUs 0..n-1 each call guest function fn(a0[i], a1[i], a2[i], a3) on
- * a pinned thread of their own; bench_vcpus_stop() sets ctl->stop and joins them. */
+ * a pinned thread of their own; bench_vcpus_stop() sets ctl->stop and joins them. fn
+ * guest_halt (in_kernel_irqchip): the vCPUs halt in KVM; stop gets each out of KVM_RUN
+ * (immediate_exit and a signal) and makes it runnable again (lib/guest.c). */
 void bench_vcpus_start_n(struct bench_vm *b, unsigned n, uint64_t fn, const uint64_t *a0,
 			 const uint64_t *a1, const uint64_t *a2, uint64_t a3);
 /* vCPU i's stall log (own_vcpu_threads), host view. */

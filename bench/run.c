@@ -176,6 +176,19 @@ static void begin(struct run_cli *c, struct run_state *st, int argc, char **argv
 }
 
 /* One fresh VM: set up, repeat, tear down. false when the kernel lacks the variant. */
+/* A scenario's per-VM detail (vm_done) appended to the run's array "NAME_vms". */
+static void add_vm_detail(json_object *run, const char *scenario, json_object *vm)
+{
+	char key[64];
+	json_object *vms;
+	snprintf(key, sizeof(key), "%s_vms", scenario);
+	if (!json_object_object_get_ex(run, key, &vms)) {
+		vms = json_object_new_array();
+		json_object_object_add(run, key, vms);
+	}
+	json_object_array_add(vms, vm);
+}
+
 static bool measure_vm(const struct run_cli *c, struct run_state *st, struct size_run *sr,
 		       int v, uint64_t round, const char *sz)
 {
@@ -218,7 +231,7 @@ static bool measure_vm(const struct run_cli *c, struct run_state *st, struct siz
 	else
 		bench_repeat(&b, c->sc, c->sopts, round);
 	if (c->sc->vm_done)
-		c->sc->vm_done(&b, c->sopts, sr->json);
+		add_vm_detail(sr->json, c->sc->name, c->sc->vm_done(&b, c->sopts));
 	progress_vm_done(&st->prog);
 	uint64_t done, total;
 	interrupt_reps(&done, &total);

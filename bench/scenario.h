@@ -71,8 +71,9 @@ struct scenario {
 	 * interrupt_requested() and call interrupt_note_reps(). */
 	void (*repeat)(struct bench_vm *b, const void *sopts, uint64_t vm_index);
 	/* Optional: after a VM's repetitions, before it is torn down: what does not fit a
-	 * per-sample metric (histograms, per-vCPU detail) goes into the run's JSON. */
-	void (*vm_done)(struct bench_vm *b, const void *sopts, struct json_object *run);
+	 * per-sample metric (histograms, per-vCPU detail), as an object that run appends to
+	 * the run's array "NAME_vms" (one per VM, in VM order). */
+	struct json_object *(*vm_done)(struct bench_vm *b, const void *sopts);
 	/* Optional: a run's samples are complete (all its VMs): what is derived across
 	 * them (tlb: the cost per running vCPU) goes to out and the run's JSON. */
 	void (*run_done)(const struct metric_set *m, const void *sopts, struct json_object *run,
@@ -80,6 +81,9 @@ struct scenario {
 	/* Every vCPU, vCPU 0 too, runs on a pinned thread of its own with a stall log
 	 * (struct run_opts own_vcpu_threads). */
 	bool own_vcpu_threads;
+	/* Its VMs get KVM's in-kernel irqchip (KVM_CREATE_IRQCHIP), so that vCPUs can halt
+	 * in KVM (struct run_opts in_kernel_irqchip). */
+	bool in_kernel_irqchip;
 };
 
 void scenario_register(const struct scenario *sc);

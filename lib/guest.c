@@ -343,6 +343,18 @@ static void inject_fault(struct kvm_vcpu *vcpu, struct guest_ctl *ctl)
 	}
 }
 
+/* The host stops a halted vCPU (guest_halt) with immediate_exit and a signal: runnable
+ * again, it returns from its hlt and sees ctl->stop. */
+static void unhalt(struct kvm_vcpu *vcpu)
+{
+	struct kvm_mp_state runnable = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	__atomic_store_n(&vcpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	int r = __vcpu_ioctl(vcpu, KVM_SET_MP_STATE, &runnable);
+	if (r < 0)
+		guest_fail("vCPU %d (VM %d): KVM_SET_MP_STATE (runnable, to end its halt) failed: "
+			   "%s", vcpu->id, vcpu->vm->id, strerror(-r));
+}
+
 uint64_t guest_call(struct kvm_vcpu *vcpu, struct guest_ctl *ctl, uint64_t fn, uint64_t a0,
 		    uint64_t a1, uint64_t a2, uint64_t a3)
 {
@@ -357,7 +369,8 @@ uint64_t guest_call(struct kvm_vcpu *vcpu, struct guest_ctl *ctl, uint64_t fn, u
 	 * is finished, the caller checks for the interruption after it. After a guest
 	 * failure (recoverable) nothing more runs: the caller checks guest_failure(). */
 	while (ctl->seq == seq && !guest_failure())
-		(void)guest_run_to_sync(vcpu);
+		if (guest_run_to_sync(vcpu) == -EINTR && vcpu->run->immediate_exit)
+			unhalt(vcpu);
 	ctl->fn = 0;
 	return guest_failure() ? 0 : ctl->result;
 }

@@ -46,6 +46,9 @@ uint64_t guest_call(struct kvm_vcpu *vcpu, struct guest_ctl *ctl, uint64_t fn, u
  * pages starting at GVA a1, stride a3 bytes; returns pages written. read_sum: sum of the
  * same qwords. */
 extern const char guest_touch[];
+/* halt: `hlt` (at CPL0, through the #GP handler) until ctl->stop; needs an in-kernel
+ * LAPIC (KVM_CREATE_IRQCHIP), or each hlt is a KVM_EXIT_HLT (an unexpected exit). */
+extern const char guest_halt[];
 extern const char guest_read_sum[];
 
 #endif

@@ -55,6 +55,18 @@ guest_read_sum:
 	jb	1b
 2:	ret
 
+/* halt(): `hlt` until the host sets ctl->stop (r8 = ctl, from guest_entry). With an
+ * in-kernel LAPIC the vCPU blocks in KVM (halted); the host ends it by making the vCPU
+ * runnable (KVM_SET_MP_STATE) after setting stop. Returns the halts taken. */
+	.globl guest_halt
+guest_halt:
+	xor	%eax, %eax
+1:	hlt
+	inc	%rax
+	cmpq	$0, CTL_STOP(%r8)
+	je	1b
+	ret
+
 /* Exception stubs, 16 bytes apart: stub for vector v is guest_exc_stubs + 16 * v.
  * The CPU pushes an error code only for these vectors; the others push 0 to match. */
 	.balign 16
@@ -75,19 +87,28 @@ guest_exc_stubs:
 	.endr
 
 /* #GP: PVM hosts (kvm_pvm on 6.18) fault `out` at CPL3 despite IOPL 3. Do the guest's
- * `out %al, (%dx)` here at CPL0 and resume after it; any other #GP is reported. */
+ * `out %al, (%dx)` here at CPL0 and resume after it; the same for `hlt` (guest_halt:
+ * privileged, so always a #GP at CPL3), halting here with interrupts off until the host
+ * makes the vCPU runnable again. Any other #GP is reported. */
 gp_handler:
 	push	%rax
 	mov	16(%rsp), %rax		/* RIP; below it: saved rax, error code */
-	cmpb	$0xee, (%rax)		/* out %al, (%dx) */
+	movzbl	(%rax), %eax
+	cmp	$0xee, %eax		/* out %al, (%dx) */
+	je	2f
+	cmp	$0xf4, %eax		/* hlt */
+	je	3f
 	pop	%rax
-	jne	1f
-	out	%al, (%dx)
-	add	$8, %rsp		/* the error code */
-	incq	(%rsp)			/* past the one-byte out */
-	iretq
-1:	pushq	$13
+	pushq	$13
 	jmp	exc_common
+2:	pop	%rax
+	out	%al, (%dx)
+	jmp	4f
+3:	pop	%rax
+	hlt
+4:	add	$8, %rsp		/* the error code */
+	incq	(%rsp)			/* past the one-byte instruction */
+	iretq
 
 /* CPL0, stack: vector, error code, RIP, CS, RFLAGS, RSP, SS. Report and stop. */
 exc_common:

@@ -46,6 +46,9 @@ table=$(cat <<ROWS
 2 | --running: '1,2' lacks 0 | run tlb --running 1,2 --vcpus 2
 2 | --running: 1 twice | run tlb --running 0,1,1
 2 | --running 2 needs --vcpus >= 2 | run tlb --running 0,2
+2 | --halted: '0' is not a list of distinct numbers 1..8 | run tlb --halted 0
+2 | --halted: 1 twice | run tlb --halted 1,1 --vcpus 2
+2 | --halted 2 needs --vcpus >= 2 | run tlb --halted 2
 2 | --vcpu-mode running needs --vcpus >= 2 | run delete --vcpu-mode running --vcpus 1
 2 | --target: 'x' | run delete --target x
 2 | --target unrelated needs --extra-slots | run delete --target unrelated --extra-slots 0

@@ -421,14 +421,10 @@ static json_object *hist_json(const uint64_t *h)
 }
 
 /* Per VM: the windows, the gap histograms, and the instrumentation's cost. */
-static void stall_vm_done(struct bench_vm *b, const void *sopts, json_object *run)
+static json_object *stall_vm_done(struct bench_vm *b, const void *sopts)
 {
 	(void)sopts;
-	json_object *vms, *o = json_object_new_object(), *h = json_object_new_object();
-	if (!json_object_object_get_ex(run, "stall_vms", &vms)) {
-		vms = json_object_new_array();
-		json_object_object_add(run, "stall_vms", vms);
-	}
+	json_object *o = json_object_new_object(), *h = json_object_new_object();
 	json_object_object_add(h, "tick_ns", json_object_new_double(b->ns_per_tick));
 	json_object_object_add(h, "buckets", json_object_new_string(
 		"k: gaps of [2^k, 2^(k+1)) TSC ticks (k = 0: 0 or 1)"));
@@ -443,7 +439,7 @@ static void stall_vm_done(struct bench_vm *b, const void *sopts, json_object *ru
 	json_object_object_add(o, "stall_loop_touch_ns", json_object_new_double(vm.loop_touch_ns));
 	json_object_object_add(o, "windows", vm.windows);
 	vm.windows = NULL;
-	json_object_array_add(vms, o);
+	return o;
 }
 
 /* The run's gap histograms as '#' lines (cyclictest style), beside the summary line:
