@@ -7,7 +7,8 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-Usage: scripts/kernel-ab.sh [--out DIR] [BASE NEW] [-- RUN OPTIONS]
+Usage: scripts/kernel-ab.sh [--out DIR] [-j N] [--sshloginfile F] [BASE NEW]
+                            [-- RUN OPTIONS]
 
 Runs the A/B matrix in the QEMU lab on two kernels, then the report
 (scripts/report.sh kernels: report.txt/.md and plots). The matrix: every
@@ -15,6 +16,9 @@ scenario of `memslot-bench run --list ab`, both variants (zap-slot is
 reported unsupported where the kernel lacks the quirk), as
   memslot-bench run SCENARIO --guest-mem 256M,1G --host-mem 256M --rounds 5
       --reps 4 --warmup 1 --quiet RUN OPTIONS... --json DIR/SCENARIO.json
+Each kernel's matrix is one lab job (one boot: its rounds interleave the
+variants in one result file per scenario, which the report reads); the two
+jobs run through GNU parallel, here or on the hosts of --sshloginfile.
 Like run.sh it first installs missing Debian packages (root) and builds
 (unless MSB_BIN names a memslot-bench). Interrupted (SIGINT/TERM/HUP), it
 ends the lab and its QEMU before it exits (130/143/129).
@@ -27,6 +31,13 @@ Arguments:
 Options:
   --out DIR      results directory (default results/ab-BASE-NEW-DATE/):
                  DIR/base/ and DIR/new/ hold the result files and run.txt
+  -j, --jobs N   lab jobs at once here (default: one per two CPUs, at least
+                 1; two labs at once halve each one's CPU: times then differ
+                 from a one-at-a-time run)
+  --sshloginfile F
+                 run the jobs on the hosts in F (GNU parallel's format); each
+                 host needs this tree, MSB_BIN, the lab's kernel cache and DIR
+                 at the same paths (e.g. NFS); MSB_* variables go with them
   -h, --help     this text
   -- RUN OPTIONS passed to every memslot-bench run (e.g. -- --reps 30)
 
@@ -41,19 +52,30 @@ EOF
 
 # shellcheck source=scripts/cli.sh
 . "$(dirname "${BASH_SOURCE[0]}")/cli.sh"
+# shellcheck source=scripts/ab-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/ab-lib.sh"
 
 add_kernel() { kernels+=("$1"); } # WORD: BASE or NEW, into parse_args' kernels
 
-# Sets base, new, out and run_opts.
+# Sets base, new, out, jobs, sshloginfile and run_opts.
 parse_args() {
-	local -a kernels=()
-	base=6.1 new=6.12 out='' run_opts=()
-	cli_parse --out '' run_opts "; run options go after --" add_kernel "$@"
+	local -a kernels=() args=()
+	base=6.1 new=6.12 out='' run_opts=() jobs=$(($(nproc) / 2)) sshloginfile=''
+	while (($#)) && [[ $1 != -- ]]; do # -j is --jobs here, --json after --
+		[[ $1 == -j ]] && args+=(--jobs) || args+=("$1")
+		shift
+	done
+	cli_parse "--out --jobs --sshloginfile" '' run_opts "; run options go after --" \
+		add_kernel "${args[@]}" "$@"
 	case ${#kernels[@]} in
 	0) ;;
 	2) base=${kernels[0]} new=${kernels[1]} ;;
 	*) die 2 "give both BASE and NEW (or neither)" ;;
 	esac
+	[[ $jobs =~ ^[0-9]+$ ]] || die 2 "--jobs '$jobs': not a number"
+	((jobs >= 1)) || jobs=1
+	[[ -z $sshloginfile || -r $sshloginfile ]] ||
+		die 2 "--sshloginfile '$sshloginfile': no such file"
 }
 
 tag() { basename "$1" | tr -c 'A-Za-z0-9._+\n-' '_'; }
@@ -93,44 +115,54 @@ run_side() { # SIDE KERNEL: the matrix in the lab on KERNEL into $out/SIDE
 	[[ -n ${!modules_var:-} ]] && mods=(--modules "${!modules_var}")
 	mkdir -p "$out/$side"
 	# shellcheck disable=SC2016 # $1 expands in the guest's bash
-	in_group bash -c 'set -o pipefail; f=$1; shift; "$@" | tee "$f"' _ "$out/$side/run.txt" \
+	bash -c 'set -o pipefail; f=$1; shift; "$@" | tee "$f"' _ "$out/$side/run.txt" \
 		"$src/scripts/lab.sh" --kernel "$kernel" "${mods[@]}" --mem 3G --out "$out/$side" \
 		--timeout 3000 -- bash -c "$(declare -p scenarios run_opts); $(declare -f matrix)"'; matrix "$1"' \
 		_ "$out/$side"
 }
 
-# The lab runs in a process group of its own, in the background: bash runs a trap
-# only between commands, so a foreground lab.sh would outlive a SIGTERM to this
-# script; killing the group takes lab.sh (whose trap and QEMU's --pdeathsig end
-# QEMU) with it.
-child_pgid=''
-in_group() { # COMMAND...: run it, wait, return its status
+# --run-job OUT SIDE: one kernel's lab job (GNU parallel runs it, maybe on another
+# host); its status goes to OUT/SIDE/status.
+run_job() {
 	local rc=0
-	setsid "$@" &
-	child_pgid=$!
-	wait "$child_pgid" || rc=$?
-	child_pgid=''
+	out=$1
+	src=$(cd "$(dirname "$0")/.." && pwd)
+	# shellcheck source=/dev/null
+	. "$out/job.conf"
+	if [[ $2 == base ]]; then
+		run_side base "$base" || rc=$?
+	else
+		run_side new "$new" || rc=$?
+	fi
+	echo "$rc" >"$out/$2/status"
 	return "$rc"
 }
 
-# shellcheck disable=SC2317 # called from the signal traps
-on_signal() { # EXIT_CODE
-	trap - INT TERM HUP
-	if [[ -n $child_pgid ]]; then
-		kill -TERM -- "-$child_pgid" 2>/dev/null || true
-		sleep 2 # lab.sh's trap ends QEMU; then whatever is left
-		kill -KILL -- "-$child_pgid" 2>/dev/null || true
-	fi
-	echo "kernel-ab: interrupted" >&2
-	exit "$1"
+# The two jobs through GNU parallel; the first failed one's status is ours.
+run_jobs() {
+	local -a par
+	local side st
+	declare -p scenarios run_opts base new >"$out/job.conf"
+	printf '%s\n' base new >"$out/jobs.txt"
+	rm -f "$out/base/status" "$out/new/status"
+	ab_parallel par "$jobs" "$sshloginfile" "$out"
+	in_group "${par[@]}" "$src/scripts/kernel-ab.sh" --run-job "$out" '{1}' :::: "$out/jobs.txt" ||
+		true
+	for side in base new; do
+		st=$(cat "$out/$side/status" 2>/dev/null || echo 3)
+		((st == 0)) || die "$st" "the $side kernel's lab job failed (exit $st): see $out/$side/run.txt"
+	done
 }
 
 main() {
+	if [[ ${1:-} == --run-job ]]; then
+		run_job "$2" "$3"
+		return
+	fi
 	parse_args "$@"
 	src=$(cd "$(dirname "$0")/.." && pwd)
-	trap 'on_signal 130' INT
-	trap 'on_signal 143' TERM
-	trap 'on_signal 129' HUP
+	command -v parallel >/dev/null || die 3 "GNU parallel not found (apt-get install parallel)"
+	ab_traps kernel-ab
 	if [[ -z ${MSB_BIN:-} ]]; then
 		# shellcheck source=scripts/deps.sh
 		. "$src/scripts/deps.sh"
@@ -142,9 +174,8 @@ main() {
 	[[ -n $out ]] || out=$src/results/ab-$(tag "$base")-$(tag "$new")-$(date +%Y%m%d-%H%M%S)
 	mkdir -p "$out"
 	out=$(cd "$out" && pwd -P)
-	echo "kernel-ab: $base vs $new (${scenarios[*]}); results in $out" >&2
-	run_side base "$base"
-	run_side new "$new"
+	echo "kernel-ab: $base vs $new (${scenarios[*]}); results in $out; $jobs lab job(s) at once" >&2
+	run_jobs
 	"$src/scripts/report.sh" kernels "$out/base" "$out/new" "$out"
 	echo "kernel-ab: $out"
 }

@@ -7,6 +7,8 @@
 set -euo pipefail
 
 PAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=scripts/ab-lib.sh
+. "$PAB_DIR/ab-lib.sh"
 # The builder; tests put a stand-in here.
 KERNEL_BUILD=${MSB_KERNEL_BUILD:-$PAB_DIR/kernel-build.sh}
 
@@ -143,33 +145,6 @@ validate() {
 	((rounds >= 4)) || echo "patch-ab: warning: --rounds $rounds: compare tests from 4 VMs a side" >&2
 }
 
-# ---- running children so that a signal reaches them ---------------------------------
-
-# Each long step runs in a process group of its own, in the background: bash runs a
-# trap only between commands, so a foreground child would delay it; killing the
-# group takes lab.sh (whose own trap and QEMU's --pdeathsig end QEMU) with it.
-child_pgid=''
-in_group() { # COMMAND...: run it, wait, return its status
-	local rc=0
-	setsid "$@" &
-	child_pgid=$!
-	wait "$child_pgid" || rc=$?
-	child_pgid=''
-	return "$rc"
-}
-
-# shellcheck disable=SC2317 # called from the signal traps
-on_signal() { # EXIT_CODE
-	trap - INT TERM HUP
-	if [[ -n $child_pgid ]]; then
-		kill -TERM -- "-$child_pgid" 2>/dev/null || true
-		sleep 2 # lab.sh's trap ends QEMU; then whatever is left
-		kill -KILL -- "-$child_pgid" 2>/dev/null || true
-	fi
-	echo "patch-ab: interrupted" >&2
-	exit "$1"
-}
-
 # ---- builds --------------------------------------------------------------------------
 
 kb_args() { # extra kernel-build.sh args; the patches go last
@@ -265,8 +240,8 @@ run_job() {
 }
 
 run_jobs() {
-	local -a par=(parallel --will-cite --colsep ' ' --halt 'soon,fail=1' -j "$jobs")
-	[[ -z $sshloginfile ]] || par+=(--sshloginfile "$sshloginfile" --workdir "$out")
+	local -a par
+	ab_parallel par "$jobs" "$sshloginfile" "$out"
 	echo "patch-ab: $(wc -l <"$out/jobs.txt") lab jobs, $jobs at a time" >&2
 	in_group "${par[@]}" "$PAB_DIR/patch-ab.sh" --run-job "$out" '{1}' '{2}' '{3}' \
 		:::: "$out/jobs.txt" || true
@@ -477,9 +452,7 @@ main() {
 	done
 	command -v parallel >/dev/null || die 3 "GNU parallel not found (apt-get install parallel)"
 	setup_out
-	trap 'on_signal 130' INT
-	trap 'on_signal 143' TERM
-	trap 'on_signal 129' HUP
+	ab_traps patch-ab
 	pick_path
 	echo "patch-ab: $build_path path for both sides; results in $out" >&2
 	build_side base

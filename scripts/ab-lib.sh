@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# What kernel-ab.sh and patch-ab.sh share (sourced; functions only): their lab jobs run
+# through GNU parallel in a process group of their own, so that a signal to the script
+# ends the jobs and their QEMUs. The caller's `die` (scripts/cli.sh or its own) names it.
+
+# Each long step runs in a process group of its own, in the background: bash runs a
+# trap only between commands, so a foreground child would delay it; killing the group
+# takes lab.sh (whose own trap and QEMU's --pdeathsig end QEMU) with it.
+ab_child_pgid=''
+in_group() { # COMMAND...: run it, wait, return its status
+	local rc=0
+	setsid "$@" &
+	ab_child_pgid=$!
+	wait "$ab_child_pgid" || rc=$?
+	ab_child_pgid=''
+	return "$rc"
+}
+
+# shellcheck disable=SC2317 # called from the signal traps
+ab_on_signal() { # EXIT_CODE
+	trap - INT TERM HUP
+	if [[ -n $ab_child_pgid ]]; then
+		kill -TERM -- "-$ab_child_pgid" 2>/dev/null || true
+		sleep 2 # lab.sh's trap ends QEMU; then whatever is left
+		kill -KILL -- "-$ab_child_pgid" 2>/dev/null || true
+	fi
+	echo "$ab_name: interrupted" >&2
+	exit "$1"
+}
+
+ab_name=''
+ab_traps() { # NAME: SIGINT/TERM/HUP end the jobs, say "NAME: interrupted", exit 130/143/129
+	ab_name=$1
+	trap 'ab_on_signal 130' INT
+	trap 'ab_on_signal 143' TERM
+	trap 'ab_on_signal 129' HUP
+}
+
+# ab_parallel ARRAY JOBS SSHLOGINFILE WORKDIR: ARRAY gets the GNU parallel command that
+# runs a job list: JOBS slots here, or the hosts of SSHLOGINFILE (each with this tree
+# and WORKDIR at the same paths), the MSB_* environment and XDG_CACHE_HOME passed on.
+ab_parallel() {
+	local -n _ab_par=$1
+	local v
+	_ab_par=(parallel --will-cite --colsep ' ' --halt 'soon,fail=1' -j "$2")
+	[[ -z $3 ]] && return 0
+	_ab_par+=(--sshloginfile "$3" --workdir "$4")
+	for v in "${!MSB_@}" XDG_CACHE_HOME; do
+		[[ -z ${!v:-} ]] || _ab_par+=(--env "$v")
+	done
+}

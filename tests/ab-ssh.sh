@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# patch-ab.sh and kernel-ab.sh --sshloginfile: GNU parallel runs every lab job over ssh
+# (a private sshd on 127.0.0.1, a key made here), the MSB_* environment goes with the
+# jobs, and each job's results land in the shared --out. The lab is real
+# (scripts/lab.sh), QEMU a stand-in (MSB_LAB_QEMU) that records the ssh connection it
+# ran under and reports status 0 as a guest would; the kernel build is a stand-in too.
+# 77 where sshd (openssh-server), ssh, GNU parallel or the lab's tools are missing, or
+# when not root (sshd's privilege separation).
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/cli-lib.sh
+. "$top_srcdir/tests/cli-lib.sh"
+SSHD=${MSB_TEST_SSHD:-/usr/sbin/sshd}
+for t in ssh ssh-keygen parallel; do
+	command -v "$t" >/dev/null || { echo "SKIP: no $t"; exit 77; }
+done
+[[ -x $SSHD ]] || { echo "SKIP: no $SSHD (apt-get install openssh-server)"; exit 77; }
+((EUID == 0)) || { echo "SKIP: sshd needs root here"; exit 77; }
+export MSB_BIN=$B XDG_CACHE_HOME=$T/cache MSB_LAB_PATH=$top_builddir/bench
+
+cat >"$T/qemu" <<EOF
+#!/bin/bash
+[ "\$1" = --version ] && { echo "QEMU emulator version 9.9.9"; exit 0; }
+for a in "\$@"; do
+	case \$a in
+	*id=fsrun,path=*) share=\${a#*path=} share=\${share%%,*} ;;
+	*id=fsout,path=*) out=\${a#*path=} out=\${out%%,*} ;;
+	file,id=*,path=*) f=\${a#*path=} && : >>"\${f%%,*}" ;; # the console and output files
+	esac
+done
+echo "\${SSH_CONNECTION:-none}" >"\$out/ssh-connection"
+echo 0 >"\$share/status"
+EOF
+cat >"$T/kernel-build" <<EOF
+#!/bin/sh
+case " \$* " in *" --dry-run "*) echo "path fast"; exit 0 ;; esac
+[ "\$1" = --subject ] && { echo "KVM: a stand-in patch"; exit 0; }
+echo "$T/build"
+EOF
+chmod +x "$T/qemu" "$T/kernel-build"
+export MSB_LAB_QEMU=$T/qemu
+"$top_srcdir/scripts/lab.sh" --check >/dev/null 2>&1 || { echo "SKIP: the lab cannot run here"; exit 77; }
+mkdir -p "$T/build" /run/sshd
+: >"$T/bzImage"
+printf '%s\n' --kernel "$T/bzImage" >"$T/build/lab-args"
+echo '{"path": "fast"}' >"$T/build/build.json"
+
+# A private sshd: its own host key, only this key, on a free port of 127.0.0.1.
+ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
+ssh-keygen -q -t ed25519 -N '' -f "$T/key"
+cp "$T/key.pub" "$T/authorized_keys"
+chmod 600 "$T/authorized_keys"
+port=$((20000 + RANDOM % 20000))
+"$SSHD" -D -e -p "$port" -o ListenAddress=127.0.0.1 -h "$T/hostkey" \
+	-o AuthorizedKeysFile="$T/authorized_keys" -o StrictModes=no -o UsePAM=no \
+	-o PermitRootLogin=prohibit-password -o PidFile="$T/sshd.pid" 2>"$T/sshd.log" &
+sshd=$!
+trap 'kill "$sshd" 2>/dev/null; rm -rf "$T"' EXIT
+login="ssh -i $T/key -p $port -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR root@127.0.0.1"
+for ((i = 0; i < 50; i++)); do
+	$login true 2>/dev/null && break
+	sleep 0.2
+done
+$login true || { echo "SKIP: sshd did not accept the test key: $(tail -n3 "$T/sshd.log")"; exit 77; }
+echo "1/$login" >"$T/hosts"
+
+# patch-ab: 2 rounds x base/patched = 4 jobs, all over ssh; no result files come back
+# from the stand-in, so nothing is comparable (exit 3), after every job ran.
+rc=0
+MSB_KERNEL_BUILD=$T/kernel-build "$top_srcdir/scripts/patch-ab.sh" --patch "$D/patch/kvm-only.patch" \
+	--out "$T/pab" --rounds 2 --sshloginfile "$T/hosts" >"$T/pab.out" 2>&1 || rc=$?
+[[ $rc == 3 ]] || bad "patch-ab: exit $rc, not 3: $(tail -n3 "$T/pab.out")"
+n=0
+for d in "$T"/pab/jobs/*-r*; do
+	n=$((n + 1))
+	grep -q '^127\.0\.0\.1 ' "$d/ssh-connection" 2>/dev/null ||
+		bad "patch-ab: job $(basename "$d") did not run over ssh: $(cat "$d/ssh-connection" 2>&1)"
+	[[ $(cat "$d/status") == 0 ]] || bad "patch-ab: job $(basename "$d"): status $(cat "$d/status"): $(tail -n5 "$d/run.txt")"
+done
+[[ $n == 4 ]] || bad "patch-ab: $n job directories, not 4"
+grep -q "4 lab jobs" "$T/pab.out" || bad "patch-ab: no job count: $(head -n3 "$T/pab.out")"
+
+# kernel-ab: base and new, one job each, over ssh; the report then finds no results.
+rc=0
+"$top_srcdir/scripts/kernel-ab.sh" --out "$T/kab" --sshloginfile "$T/hosts" "$T/bzImage" "$T/bzImage" \
+	>"$T/kab.out" 2>&1 || rc=$?
+for side in base new; do
+	grep -q '^127\.0\.0\.1 ' "$T/kab/$side/ssh-connection" 2>/dev/null ||
+		bad "kernel-ab: $side did not run over ssh: $(tail -n3 "$T/kab.out")"
+	[[ $(cat "$T/kab/$side/status" 2>/dev/null) == 0 ]] || bad "kernel-ab: $side: no status 0"
+done
+echo "kernel-ab: exit $rc (the stand-in lab writes no result files)"
+((fail)) || echo "ab over ssh: all checks passed"
+exit "$fail"
