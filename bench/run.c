@@ -49,7 +49,9 @@ struct size_run {
 static void pin_threads(struct run_cli *c)
 {
 	char err[256];
-	unsigned threads = 1 + (c->o.own_vcpu_threads ? (unsigned)c->o.vcpus :
+	unsigned own = c->sc->vcpus_at_once ? c->sc->vcpus_at_once(&c->o, c->sopts) :
+		       (unsigned)c->o.vcpus;
+	unsigned threads = 1 + (c->o.own_vcpu_threads ? own :
 				c->o.vcpu_mode != VCPU_IDLE ? (unsigned)c->o.vcpus - 1 : 0);
 	if (pin_plan(&c->o.pin, c->o.pin_mode == 0, threads, "/sys/fs/cgroup", err,
 		     sizeof(err)) < 0)

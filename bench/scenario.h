@@ -81,6 +81,10 @@ struct scenario {
 	/* Every vCPU, vCPU 0 too, runs on a pinned thread of its own with a stall log
 	 * (struct run_opts own_vcpu_threads). */
 	bool own_vcpu_threads;
+	/* Optional, with own_vcpu_threads: the most vCPU threads that run at once (tlb: its
+	 * largest --running; halted and outside vCPUs do not), for the oversubscription
+	 * check; NULL: every vCPU. */
+	unsigned (*vcpus_at_once)(const struct run_opts *o, const void *sopts);
 	/* Its VMs get KVM's in-kernel irqchip (KVM_CREATE_IRQCHIP), so that vCPUs can halt
 	 * in KVM (struct run_opts in_kernel_irqchip). */
 	bool in_kernel_irqchip;

@@ -138,6 +138,17 @@ static struct rows rows_of(const void *sopts)
 	return r;
 }
 
+static unsigned most_running(const struct run_opts *o, const void *sopts)
+{
+	const struct rows t = rows_of(sopts);
+	unsigned most = 0;
+	(void)o;
+	for (unsigned i = 0; i < t.n; i++)
+		if (!t.halted[i] && t.k[i] > most)
+			most = t.k[i];
+	return most;
+}
+
 static int check(const struct run_opts *o, const void *sopts, char *err, size_t len)
 {
 	struct rows r;
@@ -394,5 +405,6 @@ static const struct scenario scenario_tlb = {
 	.run_done = tlb_run_done,
 	.own_vcpu_threads = true,
 	.in_kernel_irqchip = true,
+	.vcpus_at_once = most_running,
 };
 SCENARIO_REGISTER(scenario_tlb)
