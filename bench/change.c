@@ -226,7 +226,8 @@ static uint64_t time_memslot_ioctl(struct bench_vm *b, const char *kind,
 	b->ioctl_tsc[1] = __rdtsc();
 	/* A dead VM ends the run like a failed guest: the samples so far are kept. */
 	if (r == -EIO) {
-		guest_memslot_failed(&b->vcpus[0], kind, c->slot, EIO);
+		guest_memslot_failed(&b->vcpus[0], b->threads_running && b->first_thread == 0, kind,
+				     c->slot, EIO);
 		return 0;
 	}
 	if (r < 0)

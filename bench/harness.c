@@ -246,7 +246,7 @@ static void kick_out_of_halt(struct bench_vm *b, unsigned i)
 	}
 	__atomic_store_n(&b->vcpus[i].run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	int r = pthread_kill(b->threads[i], SIGUSR1);
-	if (r)
+	if (r && r != ESRCH) /* ESRCH: its KVM_RUN failed and it has ended already */
 		msb_die("vCPU %u: pthread_kill: %s", i, strerror(r));
 }
 

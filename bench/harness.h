@@ -162,6 +162,9 @@ extern const char *const vcpu_mode_names[]; /* --vcpu-mode spellings, by enum vc
 /* Warm-up and measured repetitions of a scenario on a set-up VM: its step (and control),
  * the running vCPUs' windows and vCPU 0's refault around each, the VM index of every
  * sample of the primary metric. */
+/* After a guest failure (guest_failure()) in a repetition: every series back to the
+ * length of "vm_round", which a repetition adds last, so the failed one leaves nothing. */
+void bench_drop_failed_rep(struct metric_set *m);
 void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sopts,
 		  uint64_t vm_index);
 

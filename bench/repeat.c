@@ -7,7 +7,7 @@
 
 /* A guest that failed during a repetition (lib/guest.h) left it half-recorded: keep the
  * repetitions that completed, which the index metric counts, and drop the rest. */
-static void drop_failed_rep(struct metric_set *m)
+void bench_drop_failed_rep(struct metric_set *m)
 {
 	const struct series *ix = metric_find(m, "vm_round");
 	size_t keep = ix ? ix->n : 0, k = 0;
@@ -47,7 +47,7 @@ void bench_repeat(struct bench_vm *b, const struct scenario *sc, const void *sop
 		bench_progress(b, rep + 1, total, "rep");
 	}
 	if (guest_failure() && rep > 0) {
-		drop_failed_rep(b->m);
+		bench_drop_failed_rep(b->m);
 		rep--; /* the one under way did not count */
 	}
 	interrupt_note_reps(rep, total);

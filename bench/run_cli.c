@@ -279,7 +279,6 @@ static void parse_options(struct run_cli *c, int argc, char **argv)
 			args[n++] = argv[i];
 	c->sopts = msb_calloc(1, c->sc->opts_size ? c->sc->opts_size : 1);
 	c->o.own_vcpu_threads = c->sc->own_vcpu_threads;
-	c->o.in_kernel_irqchip = c->sc->in_kernel_irqchip;
 	const struct opt_table t[] = {
 		{ guest_opts, ARRAY_SIZE(guest_opts), c },
 		{ control_opts, ARRAY_SIZE(control_opts), c },
@@ -293,6 +292,7 @@ static void parse_options(struct run_cli *c, int argc, char **argv)
 		other_scenario_option(c->sc, err);
 	if (first < n)
 		msb_usage_error(CMD, "unexpected argument '%s'", args[first]);
+	c->o.in_kernel_irqchip = c->sc->in_kernel_irqchip && c->sc->in_kernel_irqchip(c->sopts);
 }
 
 static void parse_sizes(struct run_cli *c)

@@ -85,9 +85,10 @@ struct scenario {
 	 * largest --running; halted and outside vCPUs do not), for the oversubscription
 	 * check; NULL: every vCPU. */
 	unsigned (*vcpus_at_once)(const struct run_opts *o, const void *sopts);
-	/* Its VMs get KVM's in-kernel irqchip (KVM_CREATE_IRQCHIP), so that vCPUs can halt
-	 * in KVM (struct run_opts in_kernel_irqchip). */
-	bool in_kernel_irqchip;
+	/* Optional: its VMs get KVM's in-kernel irqchip (KVM_CREATE_IRQCHIP) where this
+	 * says so for its options (tlb: halted rows), so that vCPUs can halt in KVM
+	 * (struct run_opts in_kernel_irqchip). */
+	bool (*in_kernel_irqchip)(const void *sopts);
 };
 
 void scenario_register(const struct scenario *sc);

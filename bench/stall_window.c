@@ -46,7 +46,7 @@ static uint64_t wait_change(unsigned i, const volatile uint64_t *field, uint64_t
 			    const char *what)
 {
 	uint64_t t0 = now_ns(), v;
-	while ((v = *field) == from)
+	while ((v = *field) == from && !guest_failure()) /* a failed guest: its loop ended */
 		if (now_ns() - t0 > STALL_PROGRESS_TIMEOUT_NS)
 			msb_die("vCPU %u: %s for 10 s (its touch loop is stuck)", i, what);
 	return v;

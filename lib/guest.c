@@ -245,11 +245,14 @@ static int fail_exit(struct kvm_vcpu *vcpu, const char *what)
 			  vcpu->run->exit_reason, what, rip);
 }
 
-int guest_memslot_failed(struct kvm_vcpu *vcpu, const char *kind, uint32_t slot, int err)
+int guest_memslot_failed(struct kvm_vcpu *vcpu, bool in_run, const char *kind, uint32_t slot,
+			 int err)
 {
 	struct kvm_regs r;
 	char rip[48] = "guest RIP unreadable";
-	if (get_regs(vcpu, &r))
+	if (in_run) /* KVM_GET_REGS would wait for its KVM_RUN to end */
+		snprintf(rip, sizeof(rip), "guest RIP not read (vCPU in KVM_RUN)");
+	else if (get_regs(vcpu, &r))
 		snprintf(rip, sizeof(rip), "guest RIP 0x%llx", (unsigned long long)r.rip);
 	return guest_fail("VM %d: KVM_SET_USER_MEMORY_REGION (%s of slot %u) failed: %s%s, "
 			  "vCPU %d's %s", vcpu->vm->id, kind, slot, strerror(err),

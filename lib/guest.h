@@ -34,8 +34,10 @@ int guest_run_to_sync(struct kvm_vcpu *vcpu);
  * release everything; from the first one on, guest_call() returns 0 at once. */
 void guest_failures_recoverable(bool on);
 /* The memslot ioctl of the change called kind failed with err (EIO: the VM is dead):
- * a failure like the guest's, naming vcpu's RIP (dies unless recoverable); -EIO. */
-int guest_memslot_failed(struct kvm_vcpu *vcpu, const char *kind, uint32_t slot, int err);
+ * a failure like the guest's, naming vcpu's RIP unless in_run (the vCPU may be in
+ * KVM_RUN on another thread); dies unless recoverable; -EIO. */
+int guest_memslot_failed(struct kvm_vcpu *vcpu, bool in_run, const char *kind, uint32_t slot,
+			 int err);
 /* The first guest failure's one-line message, or NULL. */
 const char *guest_failure(void);
 /* Set ctl->fn/args and run one command to completion; returns ctl->result. */

@@ -31,9 +31,9 @@ Arguments:
 Options:
   --out DIR      results directory (default results/ab-BASE-NEW-DATE/):
                  DIR/base/ and DIR/new/ hold the result files and run.txt
-  -j, --jobs N   lab jobs at once here (default: one per two CPUs, at least
-                 1; two labs at once halve each one's CPU: times then differ
-                 from a one-at-a-time run)
+  -j, --jobs N   lab jobs at once here (default 1: the kernels one after
+                 the other, so that neither's times include the other's load;
+                 -j 2 on 4+ CPUs halves the wall time)
   --sshloginfile F
                  run the jobs on the hosts in F (GNU parallel's format); each
                  host needs this tree, MSB_BIN, the lab's kernel cache and DIR
@@ -60,9 +60,13 @@ add_kernel() { kernels+=("$1"); } # WORD: BASE or NEW, into parse_args' kernels
 # Sets base, new, out, jobs, sshloginfile and run_opts.
 parse_args() {
 	local -a kernels=() args=()
-	base=6.1 new=6.12 out='' run_opts=() jobs=$(($(nproc) / 2)) sshloginfile=''
+	base=6.1 new=6.12 out='' run_opts=() jobs=1 sshloginfile=''
 	while (($#)) && [[ $1 != -- ]]; do # -j is --jobs here, --json after --
-		[[ $1 == -j ]] && args+=(--jobs) || args+=("$1")
+		case $1 in
+		-j) args+=(--jobs) ;;
+		--out | --jobs | --sshloginfile) args+=("$1" "${2-}") && shift $(($# > 1 ? 1 : 0)) ;;
+		*) args+=("$1") ;;
+		esac
 		shift
 	done
 	cli_parse "--out --jobs --sshloginfile" '' run_opts "; run options go after --" \

@@ -40,6 +40,25 @@ fail_run shutdown MSB_TEST_GUEST_FAULT=shutdown:12 'vCPU 0 \(VM [0-9]+\): unexpe
 fail_run io MSB_TEST_GUEST_FAULT=io:12 'vCPU 0 \(VM [0-9]+\): unexpected exit IO \(2\) on port 0x99, guest RIP 0x[0-9a-f]+'
 # A dead VM: the measured DELETE answers EIO (the 25th memslot ioctl: the second VM's third delete).
 fail_run eio MSB_TEST_MEMSLOT_EIO=25 'VM [0-9]+: KVM_SET_USER_MEMORY_REGION \(delete of slot [0-9]+\) failed: Input/output error \(KVM marked the VM dead\), vCPU 0.s guest RIP 0x[0-9a-f]+'
+# The scenarios with vCPU threads of their own: a dead VM's EIO mid-run, with vCPU 0
+# halted (tlb's h1 row) or running the stall loop, ends the run the same way, without a
+# wait for vCPUs that no longer run; the failed repetition leaves no sample.
+own_threads_eio() { # NAME HOOK-N PATTERN METRIC RUN-ARGS...
+	local name=$1 n=$2 pattern=$3 metric=$4 f=$work/$1.json rc=0
+	shift 4
+	MSB_TEST_MEMSLOT_EIO=$n timeout 120 "$msb" run "$@" --guest-mem 32M --rounds 2 --reps 3 \
+		--warmup 1 --quiet --json "$f" >/dev/null 2>"$work/$name.err" || rc=$?
+	assert "$rc == 1" "$name: exit 1 (got $rc): $(cat "$work/$name.err")"
+	grep -Eq "^memslot-bench run: guest failure: VM [0-9]+: KVM_SET_USER_MEMORY_REGION $pattern" \
+		"$work/$name.err" || { echo "FAIL: $name: $(cat "$work/$name.err")"; failures=$((failures + 1)); }
+	[[ $("$jg" "$f" complete) == false ]] || { echo "FAIL: $name: not complete: false"; exit 1; }
+	assert "$(val "$f" 0 "$metric" n) == $(val "$f" 0 vm_round n)" \
+		"$name: completed repetitions only ($metric and vm_round)"
+}
+own_threads_eio tlb-eio 21 '\(ioctl_h1 of slot [0-9]+\) failed: .*guest RIP not read \(vCPU in KVM_RUN\)' \
+	ioctl_h1_ns tlb --vcpus 2 --running 0,1 --halted 1
+own_threads_eio stall-eio 9 '\(delete of slot [0-9]+\) failed: ' stall_max_ns stall --vcpus 1 --window 200ms
+
 # With running vCPUs: their threads are stopped and joined, the run still ends cleanly.
 MSB_TEST_GUEST_FAULT=exception:12 timeout 120 "$msb" run delete --guest-mem 64M --rounds 2 \
 	--reps 6 --warmup 1 --vcpus 2 --vcpu-mode running --quiet --json "$work/running.json" \

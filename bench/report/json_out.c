@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
@@ -37,8 +38,10 @@ void json_out_emit(const char *cmd, json_object *j, int format, const char *json
 {
 	char err[512];
 
-	if (format == REPORT_JSON && json_write_file(j, "-", false, err, sizeof(err)) < 0)
-		msb_die("%s: %s", cmd, err);
-	if (json && !to_stdout(json) && json_write_file(j, json, force, err, sizeof(err)) < 0)
-		msb_die("%s: %s", cmd, err);
+	/* exit 2, as for a FILE refused up front: compare's 1 means a regression */
+	if ((format == REPORT_JSON && json_write_file(j, "-", false, err, sizeof(err)) < 0) ||
+	    (json && !to_stdout(json) && json_write_file(j, json, force, err, sizeof(err)) < 0)) {
+		fprintf(stderr, "memslot-bench %s: %s\n", cmd, err);
+		exit(2);
+	}
 }

@@ -23,7 +23,7 @@ int json_out_format(const char *cmd, int format, const char *json);
 /* Before the work: FILE can take the document (not a directory, writable, not existing
  * unless force), else one line and exit 2. Nothing to do for NULL or "-". */
 void json_out_check(const char *cmd, const char *json, bool force);
-/* j to stdout where format is json, and to FILE; a failed write: one line, exit 1. */
+/* j to stdout where format is json, and to FILE; a failed write: one line, exit 2. */
 void json_out_emit(const char *cmd, json_object *j, int format, const char *json,
 		   bool force);
 

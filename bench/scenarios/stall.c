@@ -222,7 +222,7 @@ static void quiesce(struct bench_vm *b)
 	for (unsigned i = 0; i < b->o->vcpus; i++)
 		want[i] = guest_ctl(&b->as, (int)i)->iters + 2;
 	for (unsigned i = 0; i < b->o->vcpus; i++)
-		while (guest_ctl(&b->as, (int)i)->iters < want[i])
+		while (guest_ctl(&b->as, (int)i)->iters < want[i] && !guest_failure())
 			if (now_ns() - t0 > 600 * 1000000000ULL)
 				msb_die("stall: vCPU %u did not finish a pass in 10 minutes", i);
 }
@@ -398,6 +398,12 @@ static void stall_repeat(struct bench_vm *b, const void *sopts, uint64_t vm_inde
 		run_window(b, so, &u, true, record);
 		if (!(rep % 2))
 			run_window(b, so, &c, false, record);
+		if (guest_failure()) { /* the run ends: this repetition leaves nothing */
+			stall_window_free(&c);
+			stall_window_free(&u);
+			bench_drop_failed_rep(b->m);
+			break;
+		}
 		if (record) {
 			add_metrics(b, &u, &c);
 			bench_add(b, "vm_round", "index", (double)vm_index);
