@@ -320,7 +320,8 @@ json_field() { # FILE FIELD: a top-level string field of build.json
 }
 
 # One row per compare-*.csv: ROW BASE_MS NEW_MS CHANGE LO HI VERDICT VMs LEVEL, ROW
-# as MMU_SCENARIO_SIZE (shadow_delete_1G; a variant other than zap-all appended).
+# as MMU_SCENARIO_SIZE (shadow_delete_1G; a variant other than zap-all appended); LO,
+# HI and LEVEL are "-" for a row that was not tested (no interval).
 rows() {
 	local c
 	for c in "$out"/compare-*.csv; do
@@ -330,8 +331,10 @@ rows() {
 			sub(/^compare-/, "", key); sub(/-[a-z_]*_ns$/, "", key); sub(/-zap-all$/, "", key)
 			gsub(/-/, "_", key)
 			v = $23; gsub(/ /, "-", v)
-			printf "%s_%s %.2f %.2f %+.1f %+.1f %+.1f %s %dv%d %.1f\n", key, size, $11 / 1e6,
-				$14 / 1e6, $20, $21, $22, v, $27, $28, $19 * 100
+			t = $21 != "" && $22 != ""
+			printf "%s_%s %.2f %.2f %+.1f %s %s %s %dv%d %s\n", key, size, $11 / 1e6,
+				$14 / 1e6, $20, t ? sprintf("%+.1f", $21) : "-", t ? sprintf("%+.1f", $22) : "-",
+				v, $27, $28, t ? sprintf("%.1f", $19 * 100) : "-"
 		}' "$c"
 	done
 }
@@ -346,7 +349,7 @@ patch_field() { # FIELD
 # report.txt (72 columns) and report.md, from what $out holds (job.conf, the two
 # build.json, samples/ and compare-*.csv).
 write_report() {
-	local subject hash f n
+	local subject hash f n ch
 	f=$(patch_field file)
 	subject=$(patch_field subject)
 	hash=$(patch_field sha256)
@@ -359,7 +362,9 @@ write_report() {
 		echo
 		printf '%-16s %9s %9s  %-23s %s\n' row "base ms" "patch ms" "change [interval]" verdict
 		rows | while read -r key b n c lo hi v _; do
-			printf '%-16s %9s %9s  %-23s %s\n' "${key//_/ }" "$b" "$n" "$c% [$lo..$hi]" "${v//-/ }"
+			ch="$c% [$lo..$hi]"
+			[[ $lo == - ]] && ch="$c% (no interval)"
+			printf '%-16s %9s %9s  %-23s %s\n' "${key//_/ }" "$b" "$n" "$ch" "${v//-/ }"
 		done
 		report_footer
 	} >"$out/report.txt"
@@ -374,14 +379,23 @@ report_facts() {
 	printf '%-10sbase %s, patched %s\n' kernels "$(json_field kernel_release "$bj")" \
 		"$(json_field kernel_release "$pj")"
 	printf '%-10s%s\n' compiler "$(json_field compiler "$pj")"
-	printf '%-10s%s VMs a side x %s reps, guest %s, QEMU lab\n' runs "$rounds" "$reps" "$guest_mem"
+	local vms
+	vms=$(rows | awk '{ print $8; exit }')
+	printf '%-10s%s VMs x %s reps (of %s rounds planned), guest %s, QEMU lab\n' runs \
+		"${vms/v/ vs }" "$reps" "$rounds" "$guest_mem"
 }
 
 report_footer() {
 	local w vms lvl
-	w=$(rows | awk '{ h = ($6 - $5) / 2; if (h > m) m = h } END { printf "%.1f", m }')
-	read -r vms lvl < <(rows | awk '{ print $8, $9; exit }')
+	w=$(rows | awk '$5 != "-" { h = ($6 - $5) / 2; if (h > m) m = h; n++ }
+		END { if (n) printf "%.1f", m }')
+	read -r vms lvl < <(rows | awk '$9 != "-" { print $8, $9; exit }') || true
 	echo
+	if [[ -z $w ]]; then
+		echo "change: patched/base, medians of per-VM medians (ms). No row was"
+		echo "tested: fewer than 4 VMs a side (memslot-bench compare --samples)."
+		return 0
+	fi
 	echo "change: patched/base, medians of per-VM medians (ms); interval:"
 	echo "Hodges-Lehmann / Mann-Whitney on per-VM medians, ${vms/v/ vs } VMs,"
 	echo "$lvl% (memslot-bench compare --samples). Smallest change this run"
@@ -389,15 +403,16 @@ report_footer() {
 }
 
 report_md() { # SUBJECT FILE HASH COUNT
-	local key b n c lo hi v vms
+	local key b n c lo hi v vms lvl ch lv
 	printf '# patch-ab: %s\n\n' "$1"
 	printf -- '- **patch**: %s (sha256 %s), %d patch(es)\n' "$2" "$3" "$4"
 	report_facts | sed -n '1p;3,$p' | sed 's/^\([a-z]*\) */- **\1**: /'
 	printf '\n| row | base ms | patched ms | change [interval] | verdict | VMs, level |\n'
 	printf '|---|--:|--:|---|---|---|\n'
 	rows | while read -r key b n c lo hi v vms lvl; do
-		printf '| %s | %s | %s | %s%% [%s .. %s] | %s | %s at %s%% |\n' "${key//_/ }" "$b" "$n" "$c" "$lo" "$hi" \
-			"${v//-/ }" "${vms/v/ vs }" "$lvl"
+		ch="$c% [$lo .. $hi]" lv="$vms at $lvl%"
+		[[ $lo == - ]] && ch="$c% (no interval)" lv=$vms
+		printf '| %s | %s | %s | %s | %s | %s |\n' "${key//_/ }" "$b" "$n" "$ch" "${v//-/ }" "${lv/v/ vs }"
 	done
 	printf '\n'
 	report_footer | sed '1d'

@@ -37,6 +37,12 @@ expect 0 "$PAB" --report-only "$T/r" 50
 # Fewer than 4 VMs a side: nothing testable under the gate (3).
 rm -r "$T/r"/jobs/*-r4
 expect 3 "$PAB" --report-only "$T/r" 5
+# ... and the report says so: no interval, no smallest change, the VMs that ran.
+grep -qE '^shadow delete 1G +[0-9.]+ +[0-9.]+  \+20\.0% \(no interval\) +not tested$' "$T/r/report.txt" ||
+	bad "report.txt: untested row: $(grep '^shadow' "$T/r/report.txt")"
+grep -q '^runs      3 vs 3 VMs x ' "$T/r/report.txt" || bad "report.txt: runs line: $(grep '^runs' "$T/r/report.txt")"
+grep -q 'No row was$' "$T/r/report.txt" || bad "report.txt: footer for nothing tested"
+grep -q 'Smallest change' "$T/r/report.txt" && bad "report.txt: a smallest change without an interval"
 
 # Bad usage: one line, exit 2, before any build.
 expect 2 "$PAB" --report-only "$T/nowhere"
