@@ -64,7 +64,10 @@ parse_args() {
 	while (($#)) && [[ $1 != -- ]]; do # -j is --jobs here, --json after --
 		case $1 in
 		-j) args+=(--jobs) ;;
-		--out | --jobs | --sshloginfile) args+=("$1" "${2-}") && shift $(($# > 1 ? 1 : 0)) ;;
+		--out | --jobs | --sshloginfile) # the value stays as it is; missing: cli_parse says so
+			args+=("$1")
+			(($# < 2)) || { args+=("$2") && shift; }
+			;;
 		*) args+=("$1") ;;
 		esac
 		shift

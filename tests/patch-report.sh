@@ -59,5 +59,16 @@ expect 2 "$PAB" --patch "$D/patch/kvm-only.patch" --fail-on-regression lots
 one_line_err
 expect 2 "$PAB" --patch "$T/missing.patch"
 one_line_err
+# kernel-ab's own options: one line, exit 2, before any build or lab.
+KAB=$top_srcdir/scripts/kernel-ab.sh
+expect 2 "$KAB" --out
+one_line_err
+err_has "option --out needs a value"
+expect 2 "$KAB" -j
+err_has "option --jobs needs a value"
+expect 2 "$KAB" --jobs x
+err_has "--jobs 'x': not a number"
+expect 2 "$KAB" --sshloginfile "$T/no-such-file"
+err_has "no such file"
 
 exit "$fail"
