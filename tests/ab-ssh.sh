@@ -10,6 +10,8 @@
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=tests/cli-lib.sh
 . "$top_srcdir/tests/cli-lib.sh"
+# shellcheck source=tests/ab-standins.sh
+. "$top_srcdir/tests/ab-standins.sh"
 SSHD=${MSB_TEST_SSHD:-/usr/sbin/sshd}
 for t in ssh ssh-keygen parallel; do
 	command -v "$t" >/dev/null || { echo "SKIP: no $t"; exit 77; }
@@ -31,19 +33,11 @@ done
 echo "\${SSH_CONNECTION:-none}" >"\$out/ssh-connection"
 echo 0 >"\$share/status"
 EOF
-cat >"$T/kernel-build" <<EOF
-#!/bin/sh
-case " \$* " in *" --dry-run "*) echo "path fast"; exit 0 ;; esac
-[ "\$1" = --subject ] && { echo "KVM: a stand-in patch"; exit 0; }
-echo "$T/build"
-EOF
-chmod +x "$T/qemu" "$T/kernel-build"
+chmod +x "$T/qemu"
 export MSB_LAB_QEMU=$T/qemu
 "$top_srcdir/scripts/lab.sh" --check >/dev/null 2>&1 || { echo "SKIP: the lab cannot run here"; exit 77; }
-mkdir -p "$T/build" /run/sshd
-: >"$T/bzImage"
-printf '%s\n' --kernel "$T/bzImage" >"$T/build/lab-args"
-echo '{"path": "fast"}' >"$T/build/build.json"
+mkdir -p /run/sshd
+ab_standin_build
 
 # A private sshd: its own host key, only this key, on a free port of 127.0.0.1.
 ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"

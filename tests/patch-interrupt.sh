@@ -8,6 +8,8 @@
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=tests/cli-lib.sh
 . "$top_srcdir/tests/cli-lib.sh"
+# shellcheck source=tests/ab-standins.sh
+. "$top_srcdir/tests/ab-standins.sh"
 export MSB_BIN=$B XDG_CACHE_HOME=$T/cache
 # This build's binary for the guest PATH wherever the build is (distcheck: not in the tree)
 export MSB_LAB_PATH=$top_builddir/bench
@@ -18,20 +20,11 @@ cat >"$T/qemu" <<EOF
 echo \$\$ >"$T/qemu.pid"
 exec sleep 600
 EOF
-cat >"$T/kernel-build" <<EOF
-#!/bin/sh
-case " \$* " in *" --dry-run "*) echo "path fast"; exit 0 ;; esac
-[ "\$1" = --subject ] && { echo "KVM: a stand-in patch"; exit 0; }
-echo "$T/build"
-EOF
-chmod +x "$T/qemu" "$T/kernel-build"
+chmod +x "$T/qemu"
 export MSB_LAB_QEMU=$T/qemu
 MSB_LAB_QEMU=$T/qemu "$top_srcdir/scripts/lab.sh" --check >/dev/null 2>&1 || exit 77
 command -v parallel >/dev/null || exit 77
-mkdir -p "$T/build"
-: >"$T/bzImage"
-printf '%s\n' --kernel "$T/bzImage" >"$T/build/lab-args"
-echo '{"path": "fast"}' >"$T/build/build.json"
+ab_standin_build
 
 # start_and_kill NAME COMMAND...: start it, wait for "QEMU", SIGTERM the script.
 start_and_kill() {
