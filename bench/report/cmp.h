@@ -60,6 +60,10 @@ const char *cmp_path(const struct cmp *c, int side);
 /* One stderr line per proven regression; the first gated, untested row's reason in
  * *why (when still NULL). */
 void cmp_report_gate(const struct cmp *c, const char **why);
+/* Why a block has no comparison: "only in base", "only in new", "base unsupported",
+ * "new unsupported", "unsupported on both"; NULL when both sides ran (the CSV's verdict
+ * column and the JSON's run status). */
+const char *cmp_block_status(const struct block *b);
 /* Some block has runs on both sides. */
 bool cmp_any_matched(const struct cmp *c);
 

@@ -81,23 +81,13 @@ static json_object *row_json(const struct mrow *r)
 	return o;
 }
 
-/* "compared", "only in base", "base unsupported", ... as the CSV's verdict column. */
-static const char *block_status(const struct block *b)
-{
-	if (!b->matched)
-		return b->run[0] ? "only in base" : "only in new";
-	if (b->reason[0] || b->reason[1])
-		return b->reason[0] ? (b->reason[1] ? "unsupported on both" : "base unsupported")
-				    : "new unsupported";
-	return "compared";
-}
-
 static json_object *block_json(const struct block *b)
 {
 	json_object *o = json_object_new_object(), *rows = json_object_new_array();
 
 	add(o, "run", json_object_new_string(b->title));
-	add(o, "status", json_object_new_string(block_status(b)));
+	const char *status = cmp_block_status(b);
+	add(o, "status", json_object_new_string(status ? status : "compared"));
 	for (int s = 0; s < 2; s++)
 		add(o, s ? "new_variant" : "base_variant",
 		    b->run[s] ? json_object_new_string(b->run[s]->variant) : NULL);

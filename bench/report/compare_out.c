@@ -386,13 +386,21 @@ static const char *csv_header =
 	"shift_hi,ci_level,change_pct,change_lo_pct,change_hi_pct,verdict,ratio,ratio_lo,"
 	"ratio_hi,base_vms,new_vms,tested_on\n";
 
-static const char *csv_verdict(const struct block *b, const struct mrow *r)
+const char *cmp_block_status(const struct block *b)
 {
 	if (!b->matched)
 		return b->run[0] ? "only in base" : "only in new";
 	if (b->reason[0] || b->reason[1])
 		return b->reason[0] ? (b->reason[1] ? "unsupported on both" : "base unsupported")
 				    : "new unsupported";
+	return NULL;
+}
+
+static const char *csv_verdict(const struct block *b, const struct mrow *r)
+{
+	const char *status = cmp_block_status(b);
+	if (status)
+		return status;
 	return r && r->compared ? verdict_name(r->v.kind) : "not tested";
 }
 
