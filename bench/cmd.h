@@ -14,6 +14,7 @@ int cmd_kinds(int argc, char **argv);
 int cmd_plotdata(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* The commands in `memslot-bench --help` order (main.c), for help --man (man.c). */
 struct command {

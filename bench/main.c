@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "export", "the samples of a saved result file: raw values or CSV", cmd_export },
 	{ "timeline", "the stall scenario's per-interval timelines of a result file as CSV",
 	  cmd_timeline },
+	{ "merge", "join result files of lab jobs split per variant or round into one", cmd_merge },
 };
 
 void (*cmd_opts_hook)(const char *usage, const char *about, const struct opt *opts,

@@ -151,10 +151,27 @@ void result_run_unsupported(json_object *run, const char *why)
 	json_object_object_del(run, "metrics");
 }
 
+json_object *result_summary_json(const double *v, size_t n)
+{
+	json_object *sum = json_object_new_object();
+	struct summary st;
+
+	json_object_object_add(sum, "n", json_object_new_int64((int64_t)n));
+	if (summarize(v, n, &st) == 0) {
+		json_object_object_add(sum, "min", num_json(st.min));
+		json_object_object_add(sum, "median", num_json(st.median));
+		json_object_object_add(sum, "mean", num_json(st.mean));
+		json_object_object_add(sum, "p90", num_json(st.p90));
+		json_object_object_add(sum, "p99", num_json(st.p99));
+		json_object_object_add(sum, "max", num_json(st.max));
+		json_object_object_add(sum, "stddev", num_json(st.stddev));
+	}
+	return sum;
+}
+
 json_object *result_run_add_series(json_object *run, const struct series *s)
 {
 	json_object *metrics, *m, *samples, *sum;
-	struct summary st;
 	double *v = msb_calloc(s->n, sizeof(*v));
 	size_t n = 0;
 
@@ -175,17 +192,7 @@ json_object *result_run_add_series(json_object *run, const struct series *s)
 	if (n != s->n)
 		msb_warn("%s: dropped %zu non-finite sample(s)", s->name, s->n - n);
 
-	sum = json_object_new_object();
-	json_object_object_add(sum, "n", json_object_new_int64((int64_t)n));
-	if (summarize(v, n, &st) == 0) {
-		json_object_object_add(sum, "min", num_json(st.min));
-		json_object_object_add(sum, "median", num_json(st.median));
-		json_object_object_add(sum, "mean", num_json(st.mean));
-		json_object_object_add(sum, "p90", num_json(st.p90));
-		json_object_object_add(sum, "p99", num_json(st.p99));
-		json_object_object_add(sum, "max", num_json(st.max));
-		json_object_object_add(sum, "stddev", num_json(st.stddev));
-	}
+	sum = result_summary_json(v, n);
 	free(v);
 
 	m = json_object_new_object();

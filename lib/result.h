@@ -34,6 +34,8 @@ void result_run_unsupported(json_object *run, const char *why);
 /* Add a metric: {"unit", "samples": [...every raw value...], "summary": {n, min, median,
  * mean, p90, p99, max, stddev}} under run.metrics[name]; returns it. */
 json_object *result_run_add_series(json_object *run, const struct series *s);
+/* A metric's "summary" object of the n values v (only "n" when there are none). */
+json_object *result_summary_json(const double *v, size_t n);
 /* What a metric is (schema 2): "role" (latency, count, gauge, index), the
  * kvm_mr_change "kind" a latency times and a one-line "desc" (both may be NULL), and
  * "headline" for the metrics a run's summary shows. */

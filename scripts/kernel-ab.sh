@@ -7,21 +7,26 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-Usage: scripts/kernel-ab.sh [--out DIR] [-j N] [--sshloginfile F] [BASE NEW]
-                            [-- RUN OPTIONS]
+Usage: scripts/kernel-ab.sh [--out DIR] [--rounds N] [-j N] [--sshloginfile F]
+                            [BASE NEW] [-- RUN OPTIONS]
+       scripts/kernel-ab.sh --report-only DIR
 
 Runs the A/B matrix in the QEMU lab on two kernels, then the report
 (scripts/report.sh kernels: report.txt/.md and plots). The matrix: every
 scenario of `memslot-bench run --list ab`, both variants (zap-slot is
-reported unsupported where the kernel lacks the quirk), as
-  memslot-bench run SCENARIO --guest-mem 256M,1G --host-mem 256M --rounds 5
-      --reps 4 --warmup 1 --quiet RUN OPTIONS... --json DIR/SCENARIO.json
-Each kernel's matrix is one lab job (one boot: its rounds interleave the
-variants in one result file per scenario, which the report reads); the two
-jobs run through GNU parallel, here or on the hosts of --sshloginfile.
-Like run.sh it first installs missing Debian packages (root) and builds
-(unless MSB_BIN names a memslot-bench). Interrupted (SIGINT/TERM/HUP), it
-ends the lab and its QEMU before it exits (130/143/129).
+reported unsupported where the kernel lacks the quirk). The work is a list
+of independent lab jobs, kernel x variant x round (DIR/jobs.txt, ABBA order
+so that drift does not fall on one kernel), each one lab boot running
+  memslot-bench run SCENARIO --guest-mem 256M,1G --host-mem 256M
+      --variants VARIANT --rounds 1 --reps 4 --warmup 1 --quiet
+      RUN OPTIONS... --json DIR/jobs/SIDE-VARIANT-rROUND/SCENARIO.json
+for every scenario. GNU parallel runs the jobs, here or on the hosts of
+--sshloginfile; `memslot-bench merge` then joins each kernel's jobs into
+DIR/base/SCENARIO.json and DIR/new/SCENARIO.json (each job's VMs numbered
+after the others: the VM stays the unit). Like run.sh it first installs
+missing Debian packages (root) and builds (unless MSB_BIN names a
+memslot-bench). Interrupted (SIGINT/TERM/HUP), it ends the lab and its
+QEMU before it exits (130/143/129).
 
 Arguments:
   BASE NEW       what `scripts/lab.sh --kernel` takes (default: 6.1 6.12,
@@ -30,20 +35,26 @@ Arguments:
                  their lib/modules/VERSION dirs
 Options:
   --out DIR      results directory (default results/ab-BASE-NEW-DATE/):
-                 DIR/base/ and DIR/new/ hold the result files and run.txt
-  -j, --jobs N   lab jobs at once here (default 1: the kernels one after
-                 the other, so that neither's times include the other's load;
-                 -j 2 on 4+ CPUs halves the wall time)
+                 DIR/jobs/ one directory per job (result files, run.txt,
+                 status), DIR/base/ and DIR/new/ the merged result files
+  --rounds N     VMs a variant and size per kernel = jobs a variant per
+                 kernel (default 5; compare tests from 4 a side)
+  -j, --jobs N   lab jobs at once here (default 1: one after the other, so
+                 that no job's times include another's load; -j 2 on 4+
+                 CPUs halves the wall time)
   --sshloginfile F
                  run the jobs on the hosts in F (GNU parallel's format); each
                  host needs this tree, MSB_BIN, the lab's kernel cache and DIR
                  at the same paths (e.g. NFS); MSB_* variables go with them
+  --report-only DIR
+                 merge DIR's jobs and write the report again (no lab)
   -h, --help     this text
   -- RUN OPTIONS passed to every memslot-bench run (e.g. -- --reps 30)
 
 Exit status:
   0    done
-  1    the build failed, or memslot-bench cannot list the A/B scenarios
+  1    the build failed, memslot-bench cannot list the A/B scenarios, or
+       the jobs' result files cannot be merged
   2    bad usage, or packages missing and not root
   other  lab.sh's status (3 lab cannot run here, 4 no KVM in the guest,
        124 timeout, 125 guest failed) or a failed memslot-bench run's
@@ -57,14 +68,14 @@ EOF
 
 add_kernel() { kernels+=("$1"); } # WORD: BASE or NEW, into parse_args' kernels
 
-# Sets base, new, out, jobs, sshloginfile and run_opts.
+# Sets base, new, out, rounds, jobs, sshloginfile and run_opts.
 parse_args() {
 	local -a kernels=() args=()
-	base=6.1 new=6.12 out='' run_opts=() jobs=1 sshloginfile=''
+	base=6.1 new=6.12 out='' run_opts=() jobs=1 sshloginfile='' rounds=5
 	while (($#)) && [[ $1 != -- ]]; do # -j is --jobs here, --json after --
 		case $1 in
 		-j) args+=(--jobs) ;;
-		--out | --jobs | --sshloginfile) # the value stays as it is; missing: cli_parse says so
+		--out | --jobs | --sshloginfile | --rounds) # the value stays as it is; missing: cli_parse says so
 			args+=("$1")
 			(($# < 2)) || { args+=("$2") && shift; }
 			;;
@@ -72,7 +83,7 @@ parse_args() {
 		esac
 		shift
 	done
-	cli_parse "--out --jobs --sshloginfile" '' run_opts "; run options go after --" \
+	cli_parse "--out --jobs --sshloginfile --rounds" '' run_opts "; run options go after --" \
 		add_kernel "${args[@]}" "$@"
 	case ${#kernels[@]} in
 	0) ;;
@@ -81,6 +92,9 @@ parse_args() {
 	esac
 	[[ $jobs =~ ^[0-9]+$ ]] || die 2 "--jobs '$jobs': not a number"
 	((jobs >= 1)) || jobs=1
+	[[ $rounds =~ ^[0-9]+$ ]] || die 2 "--rounds '$rounds': not a number from 1 to 1000"
+	rounds=$((10#$rounds))
+	((rounds >= 1 && rounds <= 1000)) || die 2 "--rounds '$rounds': not a number from 1 to 1000"
 	[[ -z $sshloginfile || -r $sshloginfile ]] ||
 		die 2 "--sshloginfile '$sshloginfile': no such file"
 }
@@ -103,10 +117,11 @@ load_matrix() {
 }
 
 # Runs in the guest (declare -f), with scenarios and run_opts declared there too:
-# small and large guest, every scenario; all run, the first failure is the status.
-matrix() { # DIR
-	local s r rc=0 common=(--guest-mem "256M,1G" --host-mem 256M --rounds 5 --reps 4 --warmup 1
-		--quiet "${run_opts[@]}")
+# small and large guest, every scenario, one VM a size; all run, the first failure is
+# the status.
+matrix() { # DIR VARIANT
+	local s r rc=0 common=(--guest-mem "256M,1G" --host-mem 256M --variants "$2" --rounds 1
+		--reps 4 --warmup 1 --quiet "${run_opts[@]}")
 	for s in "${scenarios[@]}"; do
 		r=0
 		"$MSB_BIN" run "$s" "${common[@]}" --json "$1/$s.json" || r=$?
@@ -115,59 +130,116 @@ matrix() { # DIR
 	return "$rc"
 }
 
-run_side() { # SIDE KERNEL: the matrix in the lab on KERNEL into $out/SIDE
-	local side=$1 kernel=$2 modules_var
-	local -a mods=()
-	modules_var=MSB_AB_${side^^}_MODULES
-	[[ -n ${!modules_var:-} ]] && mods=(--modules "${!modules_var}")
-	mkdir -p "$out/$side"
-	# shellcheck disable=SC2016 # $1 expands in the guest's bash
-	bash -c 'set -o pipefail; f=$1; shift; "$@" | tee "$f"' _ "$out/$side/run.txt" \
-		"$src/scripts/lab.sh" --kernel "$kernel" "${mods[@]}" --mem 3G --out "$out/$side" \
-		--timeout 3000 -- bash -c "$(declare -p scenarios run_opts); $(declare -f matrix)"'; matrix "$1"' \
-		_ "$out/$side"
+# jobs.txt: SIDE VARIANT ROUND per line; pair by pair the kernel that goes first
+# alternates (ABBA), so that drift over the run does not fall on one kernel.
+write_jobs() {
+	local r v i=0
+	for ((r = 1; r <= rounds; r++)); do
+		for v in zap-all zap-slot; do
+			if ((i++ % 2 == 0)); then
+				printf '%s %s %d\n' base "$v" "$r" new "$v" "$r"
+			else
+				printf '%s %s %d\n' new "$v" "$r" base "$v" "$r"
+			fi
+		done
+	done >"$out/jobs.txt"
 }
 
-# --run-job OUT SIDE: one kernel's lab job (GNU parallel runs it, maybe on another
-# host); its status goes to OUT/SIDE/status.
+# --run-job OUT SIDE VARIANT ROUND: one lab boot (GNU parallel runs it, maybe on
+# another host) into OUT/jobs/SIDE-VARIANT-rROUND; its status goes to status there.
 run_job() {
-	local rc=0
+	local side=$2 variant=$3 round=$4 kernel dir modules_var rc=0
+	local -a mods=()
 	out=$1
 	src=$(cd "$(dirname "$0")/.." && pwd)
 	# shellcheck source=/dev/null
 	. "$out/job.conf"
-	if [[ $2 == base ]]; then
-		run_side base "$base" || rc=$?
-	else
-		run_side new "$new" || rc=$?
-	fi
-	echo "$rc" >"$out/$2/status"
+	[[ $side == base ]] && kernel=$base || kernel=$new
+	modules_var=MSB_AB_${side^^}_MODULES
+	[[ -n ${!modules_var:-} ]] && mods=(--modules "${!modules_var}")
+	dir=$out/jobs/$side-$variant-r$round
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	# shellcheck disable=SC2016 # $1, $2 expand in the guest's bash
+	"$src/scripts/lab.sh" --kernel "$kernel" "${mods[@]}" --mem 3G --out "$dir" --timeout 3000 \
+		-- bash -c "$(declare -p scenarios run_opts); $(declare -f matrix)"'; matrix "$1" "$2"' \
+		_ "$dir" "$variant" >"$dir/run.txt" 2>&1 || rc=$?
+	echo "$rc" >"$dir/status"
+	echo "kernel-ab: job $side $variant round $round: exit $rc" >&2
 	return "$rc"
 }
 
-# The two jobs through GNU parallel; the first failed one's status is ours.
+job_dir() { awk '{ print $1 "-" $2 "-r" $3 }' <<<"$1"; } # LINE of jobs.txt
+
+# The jobs through GNU parallel; the first failed one's status is ours.
 run_jobs() {
 	local -a par
-	local side st
+	local line st
 	declare -p scenarios run_opts base new >"$out/job.conf"
-	printf '%s\n' base new >"$out/jobs.txt"
-	rm -f "$out/base/status" "$out/new/status"
+	write_jobs
 	ab_parallel par "$jobs" "$sshloginfile" "$out"
-	in_group "${par[@]}" "$src/scripts/kernel-ab.sh" --run-job "$out" '{1}' :::: "$out/jobs.txt" ||
-		true
+	echo "kernel-ab: $(wc -l <"$out/jobs.txt") lab jobs, $jobs at a time" >&2
+	in_group "${par[@]}" "$src/scripts/kernel-ab.sh" --run-job "$out" '{1}' '{2}' '{3}' \
+		:::: "$out/jobs.txt" || true
+	while read -r line; do
+		st=$(cat "$out/jobs/$(job_dir "$line")/status" 2>/dev/null || echo 3)
+		((st == 0)) || die "$st" "lab job '$line' failed (exit $st): see $out/jobs/$(job_dir "$line")/run.txt"
+	done <"$out/jobs.txt"
+}
+
+# Each side's jobs, in jobs.txt order, joined per scenario into OUT/SIDE/SCENARIO.json.
+merge_sides() {
+	local side s line
+	local -a files
 	for side in base new; do
-		st=$(cat "$out/$side/status" 2>/dev/null || echo 3)
-		((st == 0)) || die "$st" "the $side kernel's lab job failed (exit $st): see $out/$side/run.txt"
+		rm -rf "${out:?}/$side"
+		mkdir -p "$out/$side"
+		for s in "${scenarios[@]}"; do
+			files=()
+			while read -r line; do
+				[[ $line == "$side "* && -f $out/jobs/$(job_dir "$line")/$s.json ]] &&
+					files+=("$out/jobs/$(job_dir "$line")/$s.json")
+			done <"$out/jobs.txt"
+			((${#files[@]})) || die 1 "no $s results from the $side kernel's jobs in $out/jobs"
+			if ((${#files[@]} == 1)); then
+				cp "${files[0]}" "$out/$side/$s.json"
+			else
+				"$MSB_BIN" merge -o "$out/$side/$s.json" "${files[@]}" ||
+					die 1 "the $side kernel's $s results cannot be merged (see above)"
+			fi
+		done
 	done
 }
 
+report() {
+	merge_sides
+	"$src/scripts/report.sh" kernels "$out/base" "$out/new" "$out"
+	echo "kernel-ab: $out"
+}
+
+# --report-only DIR: merge and report again from DIR's jobs and job.conf.
+report_only() {
+	out=$1
+	[[ -f $out/job.conf && -f $out/jobs.txt ]] ||
+		die 2 "--report-only '$out': no job.conf and jobs.txt there (not a kernel-ab directory)"
+	# shellcheck source=/dev/null
+	. "$out/job.conf"
+	report
+}
+
 main() {
+	src=$(cd "$(dirname "$0")/.." && pwd)
 	if [[ ${1:-} == --run-job ]]; then
-		run_job "$2" "$3"
+		run_job "$2" "$3" "$4" "$5"
+		return
+	fi
+	if [[ ${1:-} == --report-only ]]; then
+		[[ $# == 2 ]] || die 2 "usage: kernel-ab.sh --report-only DIR"
+		: "${MSB_BIN:=${MSB_BUILD_DIR:-$src/build}/bench/memslot-bench}"
+		report_only "$2"
 		return
 	fi
 	parse_args "$@"
-	src=$(cd "$(dirname "$0")/.." && pwd)
 	command -v parallel >/dev/null || die 3 "GNU parallel not found (apt-get install parallel)"
 	ab_traps kernel-ab
 	if [[ -z ${MSB_BIN:-} ]]; then
@@ -183,8 +255,7 @@ main() {
 	out=$(cd "$out" && pwd -P)
 	echo "kernel-ab: $base vs $new (${scenarios[*]}); results in $out; $jobs lab job(s) at once" >&2
 	run_jobs
-	"$src/scripts/report.sh" kernels "$out/base" "$out/new" "$out"
-	echo "kernel-ab: $out"
+	report
 }
 
 main "$@"

@@ -129,6 +129,14 @@ table=$(cat <<ROWS
 2 | no run matches | export --run 999 $A
 2 | no run matches | export --variant x $A
 2 | takes one result file, got 2 | export $A $A
+2 | needs -o OUT.json | merge $A $D/result-612-b.json
+2 | needs two or more result files | merge -o @T@/m.json $A
+2 | exists (use --force | merge -o @T@/exists.json $A $D/result-612-b.json
+2 | names a directory, not a result file | merge -o @T@/adir $A $D/result-612-b.json
+2 | nosuch.json: No such file or directory | merge -o @T@/m.json $A @T@/nosuch.json
+2 | invalid JSON at line 2 | merge -o @T@/m.json $A @T@/bad.json
+2 | incomplete result | merge -o @T@/m.json $A $D/incomplete-create.json
+2 | is given twice | merge -o @T@/m.json $A $A
 2 | usage: memslot-bench plotdata | plotdata
 2 | no result files among the inputs | plotdata @T@/pd
 2 | invalid JSON at line 2 | plotdata @T@/pd @T@/bad.json

@@ -68,6 +68,10 @@ expect 2 "$KAB" -j
 err_has "option --jobs needs a value"
 expect 2 "$KAB" --jobs x
 err_has "--jobs 'x': not a number"
+expect 2 "$KAB" --rounds 0
+err_has "--rounds '0': not a number from 1 to 1000"
+expect 2 "$KAB" --rounds x
+one_line_err
 expect 2 "$KAB" --sshloginfile "$T/no-such-file"
 err_has "no such file"
 

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* memslot-bench merge -o OUT IN...: result files of one kind of run, made by several
+ * processes (lab jobs split per kernel, variant and round: kernel-ab, patch-ab), joined
+ * into one file as if one run had made all their VMs. Runs with the same scenario,
+ * variant, params and layout are joined: samples appended in file order, each file's
+ * VMs numbered after the ones before it, summaries computed again, rounds added. What
+ * cannot be joined honestly (another host, kernel, environment or build; a run key that
+ * differs) is refused with one line: a merged file never hides a difference. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cmd.h"
+#include "model.h"
+#include "opts.h"
+#include "result.h"
+#include "util.h"
+
+/* Top-level keys that differ from file to file by nature; every other key must be
+ * equal in all inputs (host, environment, kvm, topology, tool, pinning, ...). */
+static const char *const per_file_keys[] = { "command_line", "start_time", "end_time",
+					     "clock_overhead_ns", "schedule", "complete",
+					     "runs", "merged_from" };
+
+static bool is_per_file_key(const char *key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(per_file_keys); i++)
+		if (!strcmp(key, per_file_keys[i]))
+			return true;
+	return false;
+}
+
+static const char *jstring(json_object *o, const char *key)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Every shared key of a and b equal, and none only in one of them. */
+static int same_file_kind(json_object *a, json_object *b, const char *pa, const char *pb,
+			  char *err, size_t len)
+{
+	json_object *v;
+
+	json_object_object_foreach(a, key, va)
+	{
+		if (is_per_file_key(key))
+			continue;
+		if (!json_object_object_get_ex(b, key, &v))
+			return msb_fail(err, len, "%s has \"%s\", %s has not", pa, key, pb);
+		if (!json_object_equal(va, v))
+			return msb_fail(err, len, "\"%s\" differs between %s and %s: not runs of "
+					"one build on one host and kernel", key, pa, pb);
+	}
+	json_object_object_foreach(b, key2, vb)
+	{
+		(void)vb;
+		if (!is_per_file_key(key2) && !json_object_object_get_ex(a, key2, &v))
+			return msb_fail(err, len, "%s has \"%s\", %s has not", pb, key2, pa);
+	}
+	return 0;
+}
+
+static bool same_run(json_object *a, json_object *b)
+{
+	static const char *const keys[] = { "scenario", "variant", "params", "layout" };
+	json_object *va, *vb;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		bool ha = json_object_object_get_ex(a, keys[i], &va);
+		bool hb = json_object_object_get_ex(b, keys[i], &vb);
+
+		if (ha != hb || (ha && !json_object_equal(va, vb)))
+			return false;
+	}
+	return true;
+}
+
+static double num(json_object *o, const char *key, double dflt)
+{
+	json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
+		return dflt;
+	return json_object_get_double(v);
+}
+
+static void set_int(json_object *o, const char *key, double v)
+{
+	json_object_object_add(o, key, json_object_new_int64((int64_t)v));
+}
+
+/* The metric's samples as a new array of doubles (caller frees); count in *n. */
+static double *metric_values(json_object *m, size_t *n)
+{
+	json_object *s = json_object_object_get(m, "samples");
+	double *v;
+
+	*n = json_object_array_length(s);
+	v = msb_calloc(*n ? *n : 1, sizeof(*v));
+	for (size_t i = 0; i < *n; i++)
+		v[i] = json_object_get_double(json_object_array_get_idx(s, i));
+	return v;
+}
+
+static bool is_index(json_object *m)
+{
+	const char *role = jstring(m, "role");
+
+	return role && !strcmp(role, "index");
+}
+
+/* A run with samples but no index metric: its VMs could not be told apart joined. */
+static bool lacks_index(json_object *run)
+{
+	json_object *metrics;
+
+	if (!json_object_object_get_ex(run, "metrics", &metrics))
+		return false;
+	json_object_object_foreach(metrics, name, m)
+	{
+		(void)name;
+		if (is_index(m))
+			return false;
+	}
+	return true;
+}
+
+/* The VMs (rounds) a run already holds: its rounds, or one past its largest index. */
+static double run_vms(json_object *run)
+{
+	double vms = num(run, "rounds", 0);
+	json_object *metrics;
+
+	if (!json_object_object_get_ex(run, "metrics", &metrics))
+		return vms;
+	json_object_object_foreach(metrics, name, m)
+	{
+		size_t n;
+		double *v;
+
+		(void)name;
+		if (!is_index(m))
+			continue;
+		v = metric_values(m, &n);
+		for (size_t i = 0; i < n; i++)
+			vms = fmax(vms, v[i] + 1);
+		free(v);
+	}
+	return vms;
+}
+
+/* acc.metrics[name] += add.metrics[name] (index values shifted by vm_off), summary
+ * again. Both runs must have the same metrics. */
+static int join_metrics(json_object *acc, json_object *add, double vm_off, char *err,
+			size_t len)
+{
+	json_object *ma, *mb;
+
+	bool ha = json_object_object_get_ex(acc, "metrics", &ma);
+	bool hb = json_object_object_get_ex(add, "metrics", &mb);
+
+	if (ha != hb)
+		return msb_fail(err, len, "one has samples, the other none");
+	if (!ha)
+		return 0; /* both unsupported, for the same reason (status is equal) */
+	if (json_object_object_length(ma) != json_object_object_length(mb))
+		return msb_fail(err, len, "their metrics differ");
+	json_object_object_foreach(mb, name, from)
+	{
+		json_object *to = json_object_object_get(json_object_object_get(ma, name),
+							 "samples");
+		size_t n, total;
+		double *v;
+
+		if (!to || !json_object_equal(json_object_object_get(from, "unit"),
+					      json_object_object_get(
+						      json_object_object_get(ma, name), "unit")))
+			return msb_fail(err, len, "metric %s is not in both, or in other units",
+					name);
+		json_object *samples = json_object_object_get(from, "samples");
+
+		n = json_object_array_length(samples);
+		for (size_t i = 0; i < n; i++) {
+			json_object *x = json_object_array_get_idx(samples, i);
+
+			json_object_array_add(to, is_index(from)
+						      ? json_object_new_int64((int64_t)(
+							  json_object_get_double(x) + vm_off))
+						      : json_object_get(x));
+		}
+		json_object *m = json_object_object_get(ma, name);
+
+		v = metric_values(m, &total);
+		json_object_object_add(m, "summary", result_summary_json(v, total));
+		free(v);
+	}
+	return 0;
+}
+
+/* Per-run keys joined by rule; every other key must be equal. */
+static int join_run(json_object *acc, json_object *add, char *err, size_t len)
+{
+	double off = run_vms(acc);
+	json_object *v;
+
+	if (lacks_index(acc) || lacks_index(add))
+		return msb_fail(err, len, "no per-VM index metric (role \"index\"): joined, "
+				"its VMs could not be told apart");
+
+	json_object_object_foreach(add, key, val)
+	{
+		size_t kl = strlen(key);
+
+		if (!strcmp(key, "metrics") || !strcmp(key, "rounds") ||
+		    !strcmp(key, "setup_ns") || !strcmp(key, "peak_rss_bytes"))
+			continue;
+		if (kl > 4 && !strcmp(key + kl - 4, "_vms") &&
+		    json_object_is_type(val, json_type_array) &&
+		    json_object_object_get_ex(acc, key, &v) &&
+		    json_object_is_type(v, json_type_array)) {
+			for (size_t i = 0; i < json_object_array_length(val); i++) {
+				json_object *e = json_object_get(json_object_array_get_idx(val, i));
+
+				if (json_object_is_type(e, json_type_object) &&
+				    json_object_object_get_ex(e, "vm", NULL))
+					set_int(e, "vm", num(e, "vm", 0) + off);
+				json_object_array_add(v, e);
+			}
+			continue;
+		}
+		if (!json_object_object_get_ex(acc, key, &v) || !json_object_equal(v, val))
+			return msb_fail(err, len, "\"%s\" differs", key);
+	}
+	json_object_object_foreach(acc, key2, val2)
+	{
+		(void)val2;
+		if (!json_object_object_get_ex(add, key2, NULL))
+			return msb_fail(err, len, "\"%s\" is in one only", key2);
+	}
+	if (join_metrics(acc, add, off, err, len) < 0)
+		return -1;
+	set_int(acc, "rounds", num(acc, "rounds", 0) + num(add, "rounds", 0));
+	set_int(acc, "setup_ns", fmax(num(acc, "setup_ns", 0), num(add, "setup_ns", 0)));
+	set_int(acc, "peak_rss_bytes",
+		fmax(num(acc, "peak_rss_bytes", 0), num(add, "peak_rss_bytes", 0)));
+	return 0;
+}
+
+/* One line of provenance per input: where it came from and what ran. */
+static json_object *provenance(const struct rs_file *f)
+{
+	static const char *const keys[] = { "command_line", "start_time", "end_time",
+					    "clock_overhead_ns" };
+	json_object *o = json_object_new_object(), *v;
+
+	json_object_object_add(o, "path", json_object_new_string(f->path));
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+		if (json_object_object_get_ex(f->root, keys[i], &v))
+			json_object_object_add(o, keys[i], json_object_get(v));
+	return o;
+}
+
+/* f's line in "merged_from", or the lines of its own inputs where f is a merge. */
+static void add_provenance(json_object *list, const struct rs_file *f)
+{
+	json_object *own;
+
+	if (!json_object_object_get_ex(f->root, "merged_from", &own) ||
+	    !json_object_is_type(own, json_type_array)) {
+		json_object_array_add(list, provenance(f));
+		return;
+	}
+	for (size_t i = 0; i < json_object_array_length(own); i++)
+		json_object_array_add(list, json_object_get(json_object_array_get_idx(own, i)));
+}
+
+/* The largest "vm" and "round" in a schedule, plus one (0 without one). */
+static void schedule_next(json_object *sched, double *vm, double *round)
+{
+	json_object *vms = json_object_object_get(sched, "vms");
+
+	*vm = *round = 0;
+	for (size_t i = 0; vms && i < json_object_array_length(vms); i++) {
+		json_object *e = json_object_array_get_idx(vms, i);
+
+		*vm = fmax(*vm, num(e, "vm", -1) + 1);
+		*round = fmax(*round, num(e, "round", -1) + 1);
+	}
+}
+
+static void join_schedule(json_object *acc, json_object *add)
+{
+	json_object *sa = json_object_object_get(acc, "schedule");
+	json_object *sb = json_object_object_get(add, "schedule");
+	json_object *va = json_object_object_get(sa, "vms"), *vb = json_object_object_get(sb, "vms");
+	double vm, round;
+
+	if (!va || !vb || !json_object_is_type(va, json_type_array) ||
+	    !json_object_is_type(vb, json_type_array))
+		return;
+	schedule_next(sa, &vm, &round);
+	for (size_t i = 0; i < json_object_array_length(vb); i++) {
+		json_object *e = json_object_array_get_idx(vb, i), *copy = NULL;
+
+		if (json_object_deep_copy(e, &copy, NULL) < 0)
+			msb_die("out of memory");
+		if (json_object_is_type(copy, json_type_object)) {
+			set_int(copy, "vm", num(copy, "vm", 0) + vm);
+			set_int(copy, "round", num(copy, "round", 0) + round);
+		}
+		json_object_array_add(va, copy);
+	}
+}
+
+/* f's runs and schedule into acc (a deep copy of the first file). */
+static int join_file(json_object *acc, const struct rs_file *f, char *err, size_t len)
+{
+	json_object *runs = json_object_object_get(acc, "runs"), *v;
+	const char *start = jstring(f->root, "start_time"), *end = jstring(f->root, "end_time");
+
+	for (size_t i = 0; i < f->nruns; i++) {
+		json_object *add = f->runs[i].obj, *into = NULL, *copy = NULL;
+
+		for (size_t k = 0; k < json_object_array_length(runs) && !into; k++)
+			if (same_run(json_object_array_get_idx(runs, k), add))
+				into = json_object_array_get_idx(runs, k);
+		if (into) {
+			char why[256];
+
+			if (join_run(into, add, why, sizeof(why)) < 0)
+				return msb_fail(err, len, "%s: run %zu (%s %s) cannot be joined: %s",
+						f->path, i + 1, f->runs[i].scenario,
+						f->runs[i].variant ? f->runs[i].variant : "?", why);
+			continue;
+		}
+		if (json_object_deep_copy(add, &copy, NULL) < 0)
+			msb_die("out of memory");
+		json_object_array_add(runs, copy);
+	}
+	join_schedule(acc, f->root);
+	if (start && jstring(acc, "start_time") && strcmp(start, jstring(acc, "start_time")) < 0)
+		json_object_object_add(acc, "start_time", json_object_new_string(start));
+	if (end && jstring(acc, "end_time") && strcmp(end, jstring(acc, "end_time")) > 0)
+		json_object_object_add(acc, "end_time", json_object_new_string(end));
+	if (json_object_object_get_ex(f->root, "complete", &v) && !json_object_get_boolean(v))
+		json_object_object_add(acc, "complete", json_object_new_boolean(false));
+	add_provenance(json_object_object_get(acc, "merged_from"), f);
+	return 0;
+}
+
+/* The same run twice (a job file and a merge that holds it): its VMs would count twice. */
+static int check_no_repeat(json_object *list, char *err, size_t len)
+{
+	static const char *const keys[] = { "command_line", "start_time", "end_time" };
+	size_t n = json_object_array_length(list);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < i; k++) {
+			json_object *a = json_object_array_get_idx(list, i);
+			json_object *b = json_object_array_get_idx(list, k);
+			bool same = true;
+
+			for (size_t j = 0; j < ARRAY_SIZE(keys) && same; j++)
+				same = json_object_equal(json_object_object_get(a, keys[j]),
+							 json_object_object_get(b, keys[j]));
+			if (same)
+				return msb_fail(err, len, "%s and %s hold the same run (started %s): "
+						"its VMs would count twice",
+						jstring(b, "path"), jstring(a, "path"),
+						jstring(a, "start_time"));
+		}
+	return 0;
+}
+
+/* The merged document: the first file, then every other joined in order. */
+static json_object *merge_files(const struct result_set *rs, char *err, size_t len)
+{
+	json_object *acc = NULL;
+
+	for (size_t i = 1; i < rs->nfiles; i++)
+		if (same_file_kind(rs->files[0].root, rs->files[i].root, rs->files[0].path,
+				   rs->files[i].path, err, len) < 0)
+			return NULL;
+	if (json_object_deep_copy(rs->files[0].root, &acc, NULL) < 0)
+		msb_die("out of memory");
+	/* A merged input's own provenance carries over. */
+	json_object_object_add(acc, "merged_from", json_object_new_array());
+	add_provenance(json_object_object_get(acc, "merged_from"), &rs->files[0]);
+	for (size_t i = 1; i < rs->nfiles; i++)
+		if (join_file(acc, &rs->files[i], err, len) < 0) {
+			json_object_put(acc);
+			return NULL;
+		}
+	if (check_no_repeat(json_object_object_get(acc, "merged_from"), err, len) < 0) {
+		json_object_put(acc);
+		return NULL;
+	}
+	return acc;
+}
+
+static const char about[] =
+	"Join result files of one kind of run (the same memslot-bench build, host,\n"
+	"environment and kernel; lab jobs split per kernel, variant and round) into\n"
+	"OUT as if one run had made all their VMs: runs with the same scenario,\n"
+	"variant, params and layout are joined (samples appended in file order, each\n"
+	"file's VMs numbered after the ones before, summaries computed again, rounds\n"
+	"added); other runs are appended. \"merged_from\" keeps each input's path,\n"
+	"command line and times. Anything that differs otherwise is refused.\n"
+	"Exit status: 0 written, 2 bad usage or input (one line on stderr).";
+
+int cmd_merge(int argc, char **argv)
+{
+	struct result_set rs = { 0 };
+	struct {
+		const char *out;
+		bool force;
+	} o = { 0 };
+	char err[1024];
+	const struct opt opts[] = {
+		{ .name = "out", .short_name = 'o', .kind = OPT_STRING, .metavar = "FILE",
+		  .help = "the merged result file (required; an existing FILE only with "
+			  "--force)", .dest = &o.out },
+		{ .name = "force", .short_name = 'f', .kind = OPT_FLAG, .dest = &o.force,
+		  .help = "overwrite an existing --out FILE" },
+		RS_ALLOW_INCOMPLETE_OPT(&rs.allow_incomplete),
+	};
+	int first = cmd_parse_opts(argc, argv, opts, ARRAY_SIZE(opts),
+				   "merge [OPTIONS] -o OUT.json IN.json IN.json...", about);
+
+	if (!o.out)
+		msb_usage_error("merge", "needs -o OUT.json");
+	if (argc - first < 2)
+		msb_usage_error("merge", "needs two or more result files to join, got %d",
+				argc - first);
+	if (result_check_path(o.out, o.force, err, sizeof(err)) < 0)
+		msb_usage_error("merge", "%s", err);
+	for (int i = first; i < argc; i++) {
+		for (int k = first; k < i; k++)
+			if (!strcmp(argv[i], argv[k]))
+				msb_usage_error("merge", "%s is given twice: its VMs would count "
+						"twice", argv[i]);
+		if (rs_load(&rs, argv[i], err, sizeof(err)) < 0)
+			msb_usage_error("merge", "%s", err);
+	}
+	json_object *merged = merge_files(&rs, err, sizeof(err));
+
+	if (!merged)
+		msb_usage_error("merge", "%s", err);
+	if (json_write_file(merged, o.out, o.force, err, sizeof(err)) < 0)
+		msb_usage_error("merge", "%s", err);
+	json_object_put(merged);
+	rs_free(&rs);
+	return 0;
+}

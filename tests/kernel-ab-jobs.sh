@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# kernel-ab.sh's jobs, kernel x variant x round, through GNU parallel (-j 2), merged
+# per kernel with `memslot-bench merge`, then reported: the lab is real (scripts/lab.sh),
+# QEMU a stand-in (MSB_LAB_QEMU) that leaves, as the guest would, the committed job
+# file of its variant and round (tests/data/kernel-ab/VARIANT-rR/delete.json) in the
+# job's directory. Checks the job list (ABBA), every job's directory, the merged files
+# (4 VMs a variant, kept apart), the report, --report-only and a job file that cannot
+# be merged. 77 without GNU parallel or the lab's tools.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/cli-lib.sh
+. "$top_srcdir/tests/cli-lib.sh"
+J=$top_builddir/tests/json_get
+command -v parallel >/dev/null || { echo "SKIP: no GNU parallel"; exit 77; }
+[[ -x $J ]] || { echo "SKIP: no tests/json_get"; exit 77; }
+KAB=$top_srcdir/scripts/kernel-ab.sh
+
+cat >"$T/qemu" <<EOF
+#!/bin/bash
+[ "\$1" = --version ] && { echo "QEMU emulator version 9.9.9"; exit 0; }
+for a in "\$@"; do
+	case \$a in
+	*id=fsrun,path=*) share=\${a#*path=} share=\${share%%,*} ;;
+	*id=fsout,path=*) out=\${a#*path=} out=\${out%%,*} ;;
+	file,id=*,path=*) f=\${a#*path=} && : >>"\${f%%,*}" ;; # the console and output files
+	esac
+done
+job=\$(basename "\$out")
+cp "$D/kernel-ab/\${job#*-}/delete.json" "\$out/delete.json" || exit 1
+echo 0 >"\$share/status"
+EOF
+chmod +x "$T/qemu"
+# The A/B matrix of this test: delete only (the committed job files).
+cat >"$T/msb" <<EOF
+#!/bin/sh
+[ "\$1 \$2" = "run --list" ] && { echo delete; exit 0; }
+exec "$B" "\$@"
+EOF
+chmod +x "$T/msb"
+export MSB_LAB_QEMU=$T/qemu MSB_BIN=$T/msb XDG_CACHE_HOME=$T/cache MSB_LAB_PATH=$top_builddir/bench
+"$top_srcdir/scripts/lab.sh" --check >/dev/null 2>&1 || { echo "SKIP: the lab cannot run here"; exit 77; }
+: >"$T/bzImage"
+
+rc=0
+"$KAB" --out "$T/kab" --rounds 4 -j 2 "$T/bzImage" "$T/bzImage" >"$T/kab.out" 2>&1 || rc=$?
+[[ $rc == 0 ]] || bad "kernel-ab: exit $rc: $(tail -n5 "$T/kab.out")"
+grep -q "16 lab jobs, 2 at a time" "$T/kab.out" || bad "no job count: $(head -n3 "$T/kab.out")"
+[[ $(wc -l <"$T/kab/jobs.txt") == 16 ]] || bad "jobs.txt: $(wc -l <"$T/kab/jobs.txt") lines, not 16"
+# ABBA: each pair of lines is one variant and round on both kernels, the first kernel
+# alternating.
+mapfile -t first < <(awk 'NR % 2 == 1 { print $1 }' "$T/kab/jobs.txt")
+[[ ${first[0]} != "${first[1]}" && ${first[1]} != "${first[2]}" ]] ||
+	bad "jobs.txt does not alternate the kernels: $(head -n6 "$T/kab/jobs.txt" | tr '\n' ';')"
+n=0
+for d in "$T"/kab/jobs/*-r*; do
+	n=$((n + 1))
+	[[ $(cat "$d/status" 2>/dev/null) == 0 ]] || bad "job $(basename "$d"): no status 0"
+	[[ -f $d/run.txt && -f $d/delete.json ]] || bad "job $(basename "$d"): run.txt or delete.json missing"
+done
+[[ $n == 16 ]] || bad "$n job directories, not 16"
+for side in base new; do
+	f=$T/kab/$side/delete.json
+	for r in 0 1; do
+		[[ $("$J" "$f" runs.$r.rounds 2>/dev/null) == 4 ]] || bad "$side: run $r has not 4 rounds"
+		[[ $("$J" "$f" runs.$r.metrics.vm_round.samples 2>/dev/null) == '[0,0,0,1,1,1,2,2,2,3,3,3]' ]] ||
+			bad "$side: run $r's VMs: $("$J" "$f" runs.$r.metrics.vm_round.samples 2>&1)"
+	done
+	"$J" "$f" merged_from.7.path >/dev/null 2>&1 || bad "$side: merged_from lacks a job"
+done
+grep -q "4 vs 4 VMs" "$T/kab/report.txt" 2>/dev/null || bad "report.txt: no 4 vs 4 VMs row"
+cp "$T/kab/report.txt" "$T/report.before"
+
+# --report-only: the same report from the same jobs.
+rc=0
+"$KAB" --report-only "$T/kab" >"$T/ro.out" 2>&1 || rc=$?
+[[ $rc == 0 ]] || bad "--report-only: exit $rc: $(tail -n3 "$T/ro.out")"
+cmp -s "$T/kab/report.txt" "$T/report.before" || bad "--report-only wrote another report"
+
+# A job from another memslot-bench build cannot be merged: exit 1, the file named.
+f=$T/kab/jobs/new-zap-all-r3/delete.json
+sed 's/"git_revision": *"[^"]*"/"git_revision":"0000000"/' "$f" >"$f.x" && mv "$f.x" "$f"
+rc=0
+"$KAB" --report-only "$T/kab" >"$T/ro.out" 2>&1 || rc=$?
+[[ $rc == 1 ]] || bad "--report-only with a foreign job: exit $rc, not 1"
+grep -q 'new-zap-all-r3/delete.json' "$T/ro.out" || bad "the foreign job is not named: $(cat "$T/ro.out")"
+grep -q "cannot be merged" "$T/ro.out" || bad "no 'cannot be merged': $(cat "$T/ro.out")"
+
+rc=0
+"$KAB" --report-only "$T/nowhere" >"$T/ro.out" 2>&1 || rc=$?
+[[ $rc == 2 ]] || bad "--report-only on no directory: exit $rc, not 2"
+((fail)) || echo "kernel-ab jobs: all checks passed"
+exit "$fail"

@@ -1,0 +1,103 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# memslot-bench merge on committed job files (tests/data/kernel-ab/VARIANT-rR: one
+# 16M delete VM each, as kernel-ab's lab jobs write them): the merged file keeps every
+# VM apart (compare's per-VM statistics on it equal those of the jobs' per-VM samples),
+# its summaries are its samples', merging is associative, and every input that cannot
+# be joined honestly exits 2 with one line, the output untouched. No KVM.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=tests/cli-lib.sh
+. "$top_srcdir/tests/cli-lib.sh"
+J=$top_builddir/tests/json_get
+K=$D/kernel-ab
+[ -x "$J" ] || { echo "SKIP: no tests/json_get"; exit 77; }
+get() { "$J" "$@" 2>/dev/null; }
+
+# Both variants, four rounds each: two runs of four VMs, three samples a VM.
+expect 0 "$B" merge -o "$T/m.json" "$K"/zap-all-r1/delete.json "$K"/zap-all-r2/delete.json \
+	"$K"/zap-all-r3/delete.json "$K"/zap-all-r4/delete.json "$K"/zap-slot-r1/delete.json \
+	"$K"/zap-slot-r2/delete.json "$K"/zap-slot-r3/delete.json "$K"/zap-slot-r4/delete.json
+[ "$(get "$T/m.json" runs.0.variant)" = zap-all ] || bad "run 1 is not zap-all"
+[ "$(get "$T/m.json" runs.1.variant)" = zap-slot ] || bad "run 2 is not zap-slot"
+get "$T/m.json" runs.2 >/dev/null && bad "more than two runs after the merge"
+for r in 0 1; do
+	[ "$(get "$T/m.json" runs.$r.rounds)" = 4 ] || bad "run $r: rounds $(get "$T/m.json" runs.$r.rounds), not 4"
+	[ "$(get "$T/m.json" runs.$r.metrics.vm_round.samples)" = '[0,0,0,1,1,1,2,2,2,3,3,3]' ] ||
+		bad "run $r: VM index $(get "$T/m.json" runs.$r.metrics.vm_round.samples)"
+	[ "$(get "$T/m.json" runs.$r.metrics.delete_ns.summary.n)" = 12 ] || bad "run $r: summary.n not 12"
+done
+get "$T/m.json" merged_from.7.command_line >/dev/null || bad "merged_from lacks the 8th input"
+get "$T/m.json" merged_from.8 >/dev/null && bad "merged_from has more than 8 inputs"
+[ "$(get "$T/m.json" schedule.vms.7.vm)" = 7 ] || bad "schedule: the 8th VM is not vm 7"
+
+# The summary is the merged samples': the median of the 12 exported values.
+"$B" export --variant zap-all "$T/m.json" | sort -n >"$T/all.txt"
+want=$(awk '{ v[NR] = $1 } END { print (v[6] + v[7]) / 2 }' "$T/all.txt")
+got=$(get "$T/m.json" runs.0.metrics.delete_ns.summary.median)
+awk -v a="$want" -v b="$got" 'BEGIN { exit !(a - b < 1 && b - a < 1) }' ||
+	bad "merged median $got, its samples' median $want"
+
+# compare on the merged file = compare on the jobs' per-VM samples (VM VALUE).
+for v in zap-all zap-slot; do
+	for r in 1 2 3 4; do
+		"$B" export "$K/$v-r$r/delete.json" | sed "s/^/$r /"
+	done >"$T/$v.txt"
+done
+"$B" compare --variants zap-all,zap-slot "$T/m.json" | grep -A1 '^  delete_ns ' | tail -n1 >"$T/a"
+"$B" compare --samples "$T/zap-all.txt" "$T/zap-slot.txt" | grep -A1 '^  value ' | tail -n1 >"$T/b"
+grep -q '4 vs 4 VMs' "$T/a" || bad "merged file: not 4 vs 4 VMs: $(cat "$T/a")"
+cmp -s "$T/a" "$T/b" || bad "merged: '$(cat "$T/a")', per-VM samples: '$(cat "$T/b")'"
+
+# Associative: (r1 r2) (r3 r4) gives the samples and VMs of r1..r4.
+expect 0 "$B" merge -o "$T/a.json" "$K"/zap-all-r1/delete.json "$K"/zap-all-r2/delete.json
+expect 0 "$B" merge -o "$T/b.json" "$K"/zap-all-r3/delete.json "$K"/zap-all-r4/delete.json
+expect 0 "$B" merge -o "$T/ab.json" "$T/a.json" "$T/b.json"
+"$B" export -F csv "$T/ab.json" | cut -d, -f5- >"$T/ab.csv"
+"$B" export -F csv --variant zap-all "$T/m.json" | cut -d, -f5- >"$T/m.csv"
+cmp -s "$T/ab.csv" "$T/m.csv" || bad "merge of merges differs from one merge"
+[ "$(get "$T/ab.json" merged_from.3.path | grep -c zap-all-r4)" = 1 ] ||
+	bad "a merge of merges lost its inputs' provenance"
+
+# Bad input: one line, exit 2, the output untouched.
+cp "$T/a.json" "$T/keep.json"
+expect 2 "$B" merge -o "$T/keep.json" "$K"/zap-all-r3/delete.json "$K"/zap-all-r4/delete.json
+one_line_err
+err_has "exists (use --force"
+cmp -s "$T/a.json" "$T/keep.json" || bad "an existing --out was changed"
+expect 0 "$B" merge -f -o "$T/keep.json" "$K"/zap-all-r3/delete.json "$K"/zap-all-r4/delete.json
+expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$K"/zap-all-r1/delete.json
+one_line_err
+err_has "given twice"
+expect 2 "$B" merge -o "$T/x.json" "$T/a.json" "$K"/zap-all-r2/delete.json
+one_line_err
+err_has "hold the same run"
+expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json
+err_has "needs two or more"
+expect 2 "$B" merge "$K"/zap-all-r1/delete.json "$K"/zap-all-r2/delete.json
+err_has "needs -o"
+expect 2 "$B" merge -o "$T" "$K"/zap-all-r1/delete.json "$K"/zap-all-r2/delete.json
+one_line_err
+# Another host and kernel.
+expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$D/result-61.json"
+one_line_err
+err_has '" differs between'
+# Another build of memslot-bench.
+sed 's/"git_revision": *"[^"]*"/"git_revision":"0000000"/' "$K"/zap-all-r2/delete.json >"$T/other-build.json"
+expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$T/other-build.json"
+err_has '"tool" differs'
+# Runs without a per-VM index cannot be joined (their VMs would blur).
+P=$D/patch-ab/jobs
+expect 2 "$B" merge -o "$T/x.json" "$P"/base-shadow-r1/delete.json "$P"/base-shadow-r2/delete.json
+one_line_err
+err_has "no per-VM index"
+# An interrupted run's file only with --allow-incomplete.
+sed 's/"complete": *true/"complete":false/' "$K"/zap-all-r2/delete.json >"$T/incomplete.json"
+expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$T/incomplete.json"
+one_line_err
+expect 0 "$B" merge --allow-incomplete -o "$T/inc.json" "$K"/zap-all-r1/delete.json "$T/incomplete.json"
+[ "$(get "$T/inc.json" complete)" = false ] || bad "a merge with an incomplete input says complete"
+[ -e "$T/x.json" ] && bad "a refused merge wrote its --out"
+for f in "$T"/*.tmp.*; do [ -e "$f" ] && bad "a temporary file was left: $f"; done
+
+[ "$fail" = 0 ] && echo "merge: all checks passed"
+exit "$fail"
