@@ -20,20 +20,8 @@ done
 ((EUID == 0)) || { echo "SKIP: sshd needs root here"; exit 77; }
 export MSB_BIN=$B XDG_CACHE_HOME=$T/cache MSB_LAB_PATH=$top_builddir/bench
 
-cat >"$T/qemu" <<EOF
-#!/bin/bash
-[ "\$1" = --version ] && { echo "QEMU emulator version 9.9.9"; exit 0; }
-for a in "\$@"; do
-	case \$a in
-	*id=fsrun,path=*) share=\${a#*path=} share=\${share%%,*} ;;
-	*id=fsout,path=*) out=\${a#*path=} out=\${out%%,*} ;;
-	file,id=*,path=*) f=\${a#*path=} && : >>"\${f%%,*}" ;; # the console and output files
-	esac
-done
-echo "\${SSH_CONNECTION:-none}" >"\$out/ssh-connection"
-echo 0 >"\$share/status"
-EOF
-chmod +x "$T/qemu"
+# shellcheck disable=SC2016 # expands in the stand-in QEMU
+ab_standin_qemu 'echo "${SSH_CONNECTION:-none}" >"$out/ssh-connection"'
 export MSB_LAB_QEMU=$T/qemu
 "$top_srcdir/scripts/lab.sh" --check >/dev/null 2>&1 || { echo "SKIP: the lab cannot run here"; exit 77; }
 mkdir -p /run/sshd

@@ -10,26 +10,16 @@
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=tests/cli-lib.sh
 . "$top_srcdir/tests/cli-lib.sh"
+# shellcheck source=tests/ab-standins.sh
+. "$top_srcdir/tests/ab-standins.sh"
 J=$top_builddir/tests/json_get
 command -v parallel >/dev/null || { echo "SKIP: no GNU parallel"; exit 77; }
 [[ -x $J ]] || { echo "SKIP: no tests/json_get"; exit 77; }
 KAB=$top_srcdir/scripts/kernel-ab.sh
 
-cat >"$T/qemu" <<EOF
-#!/bin/bash
-[ "\$1" = --version ] && { echo "QEMU emulator version 9.9.9"; exit 0; }
-for a in "\$@"; do
-	case \$a in
-	*id=fsrun,path=*) share=\${a#*path=} share=\${share%%,*} ;;
-	*id=fsout,path=*) out=\${a#*path=} out=\${out%%,*} ;;
-	file,id=*,path=*) f=\${a#*path=} && : >>"\${f%%,*}" ;; # the console and output files
-	esac
-done
-job=\$(basename "\$out")
-cp "$D/kernel-ab/\${job#*-}/delete.json" "\$out/delete.json" || exit 1
-echo 0 >"\$share/status"
-EOF
-chmod +x "$T/qemu"
+# shellcheck disable=SC2016 # expands in the stand-in QEMU
+ab_standin_qemu 'job=$(basename "$out")
+cp "'"$D"'/kernel-ab/${job#*-}/delete.json" "$out/delete.json" || exit 1'
 # The A/B matrix of this test: delete only (the committed job files).
 cat >"$T/msb" <<EOF
 #!/bin/sh

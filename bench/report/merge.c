@@ -97,19 +97,6 @@ static void set_int(json_object *o, const char *key, double v)
 	json_object_object_add(o, key, json_object_new_int64((int64_t)v));
 }
 
-/* The metric's samples as a new array of doubles (caller frees); count in *n. */
-static double *metric_values(json_object *m, size_t *n)
-{
-	json_object *s = json_object_object_get(m, "samples");
-	double *v;
-
-	*n = json_object_array_length(s);
-	v = msb_calloc(*n ? *n : 1, sizeof(*v));
-	for (size_t i = 0; i < *n; i++)
-		v[i] = json_object_get_double(json_object_array_get_idx(s, i));
-	return v;
-}
-
 static bool is_index(json_object *m)
 {
 	const char *role = jstring(m, "role");
@@ -149,7 +136,7 @@ static double run_vms(json_object *run)
 		(void)name;
 		if (!is_index(m))
 			continue;
-		v = metric_values(m, &n);
+		v = rs_json_samples(m, &n);
 		for (size_t i = 0; i < n; i++)
 			vms = fmax(vms, v[i] + 1);
 		free(v);
@@ -198,7 +185,7 @@ static int join_metrics(json_object *acc, json_object *add, double vm_off, char 
 		}
 		json_object *m = json_object_object_get(ma, name);
 
-		v = metric_values(m, &total);
+		v = rs_json_samples(m, &total);
 		json_object_object_add(m, "summary", result_summary_json(v, total));
 		free(v);
 	}

@@ -19,7 +19,7 @@ int rs_role(const char *name)
 	return -1;
 }
 
-static double *json_samples(json_object *m, size_t *n)
+double *rs_json_samples(json_object *m, size_t *n)
 {
 	json_object *a = jget(m, "samples");
 	double *v;
@@ -48,7 +48,7 @@ static int load_metric(struct rs_metric *m, const char *name, json_object *o, si
 	m->kind = jstr(o, "kind", NULL);
 	m->desc = jstr(o, "desc", NULL);
 	m->headline = hl && json_object_get_boolean(hl);
-	m->samples = json_samples(o, &m->n);
+	m->samples = rs_json_samples(o, &m->n);
 	return 0;
 }
 

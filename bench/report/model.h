@@ -83,6 +83,10 @@ double *rs_sorted(const struct rs_metric *m, double scale, size_t *n);
  * or it does not line up with m. */
 double *rs_vm_medians(const struct rs_run *r, const struct rs_metric *m, size_t *k);
 
+/* The "samples" array of a metric's JSON object as a new array of doubles (caller
+ * frees; never NULL), its length in *n (0 without one). */
+double *rs_json_samples(json_object *m, size_t *n);
+
 /* Upgrade a memslot-bench/1 document in place to memslot-bench/2 from the scenario
  * descriptors (bench/report/upgrade.c); a memslot-bench/2 one is left as it is. */
 void rs_upgrade(json_object *root);
