@@ -26,6 +26,13 @@ for r in 0 1; do
 		bad "run $r: VM index $(get "$T/m.json" runs.$r.metrics.vm_round.samples)"
 	[ "$(get "$T/m.json" runs.$r.metrics.delete_ns.summary.n)" = 12 ] || bad "run $r: summary.n not 12"
 done
+for r in 0 1; do
+	[ "$(get "$T/m.json" runs.$r.placement.actual.pages_sampled)" = 4096 ] ||
+		bad "run $r: placement's sampled pages not added up over the 4 VMs"
+	[ "$(get "$T/m.json" runs.$r.placement.match)" = true ] || bad "run $r: placement no longer matches"
+	[ "$(get "$T/m.json" runs.$r.placement.actual.mem_pages_by_node.0)" = 4096 ] ||
+		bad "run $r: pages by node not added up"
+done
 get "$T/m.json" merged_from.7.command_line >/dev/null || bad "merged_from lacks the 8th input"
 get "$T/m.json" merged_from.8 >/dev/null && bad "merged_from has more than 8 inputs"
 [ "$(get "$T/m.json" schedule.vms.7.vm)" = 7 ] || bad "schedule: the 8th VM is not vm 7"
@@ -85,6 +92,11 @@ err_has '" differs between'
 sed 's/"git_revision": *"[^"]*"/"git_revision":"0000000"/' "$K"/zap-all-r2/delete.json >"$T/other-build.json"
 expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$T/other-build.json"
 err_has '"tool" differs'
+# A job whose threads ran on other CPUs.
+sed 's/"ioctl_cpu": *"0"/"ioctl_cpu":"1"/' "$K"/zap-all-r2/delete.json >"$T/other-cpu.json"
+expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$T/other-cpu.json"
+one_line_err
+err_has "other CPUs"
 # Runs without a per-VM index cannot be joined (their VMs would blur).
 P=$D/patch-ab/jobs
 expect 2 "$B" merge -o "$T/x.json" "$P"/base-shadow-r1/delete.json "$P"/base-shadow-r2/delete.json

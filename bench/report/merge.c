@@ -192,6 +192,48 @@ static int join_metrics(json_object *acc, json_object *add, double vm_off, char 
 	return 0;
 }
 
+/* acc.key += add.key for a number both have. */
+static void add_number(json_object *acc, json_object *add, const char *key)
+{
+	set_int(acc, key, num(acc, key, 0) + num(add, key, 0));
+}
+
+/* placement: the plan and the CPUs the threads ran on must be the same; the sampled
+ * pages (counted over the VMs) add up; it matched only if it matched in both. */
+static int join_placement(json_object *acc, json_object *add, char *err, size_t len)
+{
+	json_object *aa, *ab, *v;
+
+	json_object_object_foreach(add, key, val)
+	{
+		if (!strcmp(key, "actual") || !strcmp(key, "match") || !strcmp(key, "mismatch"))
+			continue;
+		if (!json_object_object_get_ex(acc, key, &v) || !json_object_equal(v, val))
+			return msb_fail(err, len, "\"placement.%s\" differs", key);
+	}
+	if (!json_object_object_get_ex(acc, "actual", &aa) ||
+	    !json_object_object_get_ex(add, "actual", &ab) ||
+	    !json_object_equal(json_object_object_get(aa, "vcpu_cpus"),
+			       json_object_object_get(ab, "vcpu_cpus")) ||
+	    !json_object_equal(json_object_object_get(aa, "ioctl_cpu"),
+			       json_object_object_get(ab, "ioctl_cpu")))
+		return msb_fail(err, len, "the threads ran on other CPUs (\"placement.actual\")");
+	add_number(aa, ab, "pages_sampled");
+	add_number(aa, ab, "pages_absent");
+	json_object *na = json_object_object_get(aa, "mem_pages_by_node");
+	json_object_object_foreach(json_object_object_get(ab, "mem_pages_by_node"), node, cnt)
+	{
+		(void)cnt;
+		add_number(na, json_object_object_get(ab, "mem_pages_by_node"), node);
+	}
+	if (!json_object_get_boolean(json_object_object_get(add, "match")))
+		json_object_object_add(acc, "match", json_object_new_boolean(false));
+	if (json_object_is_type(json_object_object_get(acc, "mismatch"), json_type_null) &&
+	    json_object_object_get_ex(add, "mismatch", &v) && v)
+		json_object_object_add(acc, "mismatch", json_object_get(v));
+	return 0;
+}
+
 /* Per-run keys joined by rule; every other key must be equal. */
 static int join_run(json_object *acc, json_object *add, char *err, size_t len)
 {
@@ -209,6 +251,11 @@ static int join_run(json_object *acc, json_object *add, char *err, size_t len)
 		if (!strcmp(key, "metrics") || !strcmp(key, "rounds") ||
 		    !strcmp(key, "setup_ns") || !strcmp(key, "peak_rss_bytes"))
 			continue;
+		if (!strcmp(key, "placement") && json_object_object_get_ex(acc, key, &v)) {
+			if (join_placement(v, val, err, len) < 0)
+				return -1;
+			continue;
+		}
 		if (kl > 4 && !strcmp(key + kl - 4, "_vms") &&
 		    json_object_is_type(val, json_type_array) &&
 		    json_object_object_get_ex(acc, key, &v) &&
@@ -236,8 +283,9 @@ static int join_run(json_object *acc, json_object *add, char *err, size_t len)
 		return -1;
 	set_int(acc, "rounds", num(acc, "rounds", 0) + num(add, "rounds", 0));
 	set_int(acc, "setup_ns", fmax(num(acc, "setup_ns", 0), num(add, "setup_ns", 0)));
-	set_int(acc, "peak_rss_bytes",
-		fmax(num(acc, "peak_rss_bytes", 0), num(add, "peak_rss_bytes", 0)));
+	if (num(acc, "peak_rss_bytes", -1) >= 0 || num(add, "peak_rss_bytes", -1) >= 0)
+		set_int(acc, "peak_rss_bytes", /* null where it was not read */
+			fmax(num(acc, "peak_rss_bytes", -1), num(add, "peak_rss_bytes", -1)));
 	return 0;
 }
 
