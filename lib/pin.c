@@ -4,6 +4,7 @@
 
 #include <hwloc.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -88,18 +89,34 @@ int pin_cpu(const struct pin_plan *p, unsigned i)
 	return p->cpus[i % p->usable];
 }
 
+/* One topology for every thread that pins itself (vCPU threads start by the dozen):
+ * loaded once, kept for the process's life; binding only reads it. */
+static hwloc_topology_t pin_topology;
+static int pin_topology_ok;
+static pthread_once_t pin_topology_once = PTHREAD_ONCE_INIT;
+
+static void load_pin_topology(void)
+{
+	if (hwloc_topology_init(&pin_topology) < 0)
+		return;
+	if (hwloc_topology_load(pin_topology) < 0) {
+		hwloc_topology_destroy(pin_topology);
+		return;
+	}
+	pin_topology_ok = 1;
+}
+
 int pin_this_thread_list(const char *list, char *err, size_t errlen)
 {
-	hwloc_topology_t t;
-	if (hwloc_topology_init(&t) < 0 || hwloc_topology_load(t) < 0)
+	pthread_once(&pin_topology_once, load_pin_topology);
+	if (!pin_topology_ok)
 		return msb_fail(err, errlen, "hwloc: cannot load the topology");
 	hwloc_bitmap_t set = hwloc_bitmap_alloc();
 	int r = hwloc_bitmap_list_sscanf(set, list);
 	if (r == 0)
-		r = hwloc_set_cpubind(t, set, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT);
+		r = hwloc_set_cpubind(pin_topology, set, HWLOC_CPUBIND_THREAD | HWLOC_CPUBIND_STRICT);
 	int e = errno;
 	hwloc_bitmap_free(set);
-	hwloc_topology_destroy(t);
 	if (r < 0)
 		return msb_fail(err, errlen, "cannot pin a thread to CPU(s) %s: %s", list, strerror(e));
 	return 0;
