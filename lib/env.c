@@ -125,7 +125,11 @@ static void lab_probe(struct host_env *h)
 	copy(h->lab_accel, sizeof(h->lab_accel), getenv("MSB_LAB_ACCEL"));
 	copy(h->lab_cpu, sizeof(h->lab_cpu), getenv("MSB_LAB_CPU"));
 	copy(h->lab_mmu, sizeof(h->lab_mmu), getenv("MSB_LAB_MMU"));
-	copy(h->lab_kernel_pkg, sizeof(h->lab_kernel_pkg), getenv("MSB_LAB_KERNEL_PKG"));
+	v = getenv("MSB_LAB_KERNEL_PKG");
+	copy(h->lab_kernel_pkg, sizeof(h->lab_kernel_pkg), v);
+	if (v && strlen(v) >= sizeof(h->lab_kernel_pkg)) /* its end names the KVM build */
+		msb_die("MSB_LAB_KERNEL_PKG is longer than %zu bytes: the result file could not "
+			"tell this kernel and KVM build from another", sizeof(h->lab_kernel_pkg) - 1);
 	v = getenv("MSB_LAB_NODES");
 	if (v && parse_uint(v, 0, 1024, &nodes))
 		h->lab_nodes = (unsigned)nodes;
@@ -296,6 +300,22 @@ json_object *host_env_json(const struct host_env *h)
 	return o;
 }
 
+/* lab.sh --kvm-modules: the rebuilt KVM's build.json (kernel-build.sh), as one line in
+ * MSB_LAB_KVM_BUILD; null without one, the text itself where it is not a JSON object. */
+static json_object *kvm_build_json(void)
+{
+	const char *v = getenv("MSB_LAB_KVM_BUILD");
+	json_object *o;
+
+	if (!v || !*v)
+		return NULL;
+	o = json_tokener_parse(v);
+	if (o && json_object_is_type(o, json_type_object))
+		return o;
+	json_object_put(o);
+	return json_object_new_string(v);
+}
+
 json_object *lab_env_json(const struct host_env *h)
 {
 	if (!h->lab)
@@ -307,6 +327,7 @@ json_object *lab_env_json(const struct host_env *h)
 	json_object_object_add(l, "mmu", str_or_null(h->lab_mmu));
 	json_object_object_add(l, "nodes", json_object_new_int64(h->lab_nodes));
 	json_object_object_add(l, "kernel_package", str_or_null(h->lab_kernel_pkg));
+	json_object_object_add(l, "kvm_build", kvm_build_json());
 	/* QEMU -accel tcg,thread=single|multi (null under KVM): set by lab.sh. */
 	const char *tcg = strcmp(h->lab_accel, "tcg") ? NULL : getenv("MSB_LAB_TCG_THREAD");
 	json_object_object_add(l, "tcg_thread", str_or_null(tcg));

@@ -14,7 +14,8 @@ struct host_env {
 	char kind_detail[160];  /* one human sentence */
 	/* lab (set by scripts/lab.sh through MSB_LAB_* variables) */
 	bool lab;
-	char lab_qemu[64], lab_accel[16], lab_cpu[64], lab_mmu[16], lab_kernel_pkg[96];
+	char lab_qemu[64], lab_accel[16], lab_cpu[64], lab_mmu[16];
+	char lab_kernel_pkg[512]; /* "PKG=VER +kvm-modules DIR": the build's key is at the end */
 	unsigned lab_nodes;
 	unsigned ncpus;
 	uint64_t mem_bytes;
@@ -32,7 +33,9 @@ void host_env_probe(struct host_env *h);
 void kvm_env_probe(struct kvm_env *k);
 json_object *host_env_json(const struct host_env *h);
 json_object *kvm_env_json(const struct kvm_env *k);
-/* The lab (QEMU version, accel, CPU, MMU, nodes, kernel package), NULL when not in it. */
+/* The lab (QEMU version, accel, CPU, MMU, nodes, kernel package, and the rebuilt KVM's
+ * build.json from MSB_LAB_KVM_BUILD: source, patches, path, config hash, compiler),
+ * NULL when not in it. */
 json_object *lab_env_json(const struct host_env *h);
 
 /* JSON string, or JSON null for a NULL or empty string. */

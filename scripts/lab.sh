@@ -199,6 +199,10 @@ resolve_kvm_modules() {
 	[[ -n $moddir ]] || die 2 "--kvm-modules needs the kernel's modules (a Debian package, or --modules DIR)"
 	kvm_modules=$(cd "$kvm_modules" && pwd -P)
 	kernel_pkg+=" +kvm-modules $kvm_modules"
+	# kernel-build.sh's build.json beside them (source, patches, path, config hash,
+	# compiler) goes into the result files, one line.
+	[[ ! -f $kvm_modules/../build.json ]] ||
+		kvm_build=$(tr -s ' \n' ' ' <"$kvm_modules/../build.json")
 }
 
 # ---- acceleration --------------------------------------------------------------------
@@ -452,6 +456,7 @@ write_guest_cmd() { # COMMAND [ARGS...]
 	echo "export MSB_LAB_MEM=$(q "$mem")"
 	echo "export MSB_LAB_KERNEL=$(q "$kver")"
 	echo "export MSB_LAB_KERNEL_PKG=$(q "$kernel_pkg")"
+	echo "export MSB_LAB_KVM_BUILD=$(q "${kvm_build:-}")"
 	echo "cd $(q "$cwd") || exit 126"
 	printf 'exec'
 	for a in "$@"; do printf ' %s' "$(q "$a")"; done

@@ -46,8 +46,14 @@ grep -q '"subject": "KVM: x86/mmu: Don'"'"'t rely on page-track' "$seed/build.js
 mapfile -t largs <"$base/lab-args"
 t0=$SECONDS
 # shellcheck disable=SC2016 # expands in the guest
-expect 0 flock /tmp/msb-lab.lock "$top_srcdir/scripts/lab.sh" "${largs[@]}" --timeout 600 -- \
-	sh -c 'echo "taint kvm=$(cat /sys/module/kvm/taint) kvm_amd=$(cat /sys/module/kvm_amd/taint)"'
+expect 0 flock /tmp/msb-lab.lock "$top_srcdir/scripts/lab.sh" "${largs[@]}" --out "$T" --timeout 600 -- \
+	sh -c 'echo "taint kvm=$(cat /sys/module/kvm/taint) kvm_amd=$(cat /sys/module/kvm_amd/taint)"
+		memslot-bench info --json "$0"' "$T/info.json"
 echo "lab boot with the rebuilt modules: $((SECONDS - t0)) s (lock wait included)"
 has "taint kvm=OE kvm_amd=OE"
+# Result files name the build they ran on: lab.sh passes its build.json on.
+key=$(sed -n 's/^  "key": "\(.*\)",$/\1/p' "$base/build.json")
+[[ -x $top_builddir/tests/json_get ]] &&
+	{ [[ $("$top_builddir/tests/json_get" "$T/info.json" host.lab.kvm_build.key) == "$key" ]] ||
+		bad "info in the lab: host.lab.kvm_build.key is not the build's ($key)"; }
 exit "$fail"

@@ -147,6 +147,33 @@ static void test_tcg(void)
 	unsetenv("MSB_LAB_TCG_THREAD");
 }
 
+/* lab.sh's MSB_LAB_KVM_BUILD: the rebuilt KVM's build.json in the lab's JSON. */
+static void test_kvm_build(void)
+{
+	struct host_env h;
+	json_object *l, *b, *v;
+
+	memset(&h, 0, sizeof(h));
+	h.lab = true;
+	unsetenv("MSB_LAB_KVM_BUILD");
+	l = lab_env_json(&h);
+	CHECK(json_object_object_get_ex(l, "kvm_build", &b) && !b);
+	json_object_put(l);
+	setenv("MSB_LAB_KVM_BUILD", "{ \"key\": \"bb42ff8f17c663e7\", \"path\": \"fast\", "
+	       "\"patches\": [ {\"subject\": \"KVM: x86: a patch\"} ] }", 1);
+	l = lab_env_json(&h);
+	CHECK(json_object_object_get_ex(l, "kvm_build", &b) && json_object_is_type(b, json_type_object));
+	CHECK(json_object_object_get_ex(b, "key", &v));
+	CHECK_STR(json_object_get_string(v), "bb42ff8f17c663e7");
+	json_object_put(l);
+	setenv("MSB_LAB_KVM_BUILD", "{ not json", 1);
+	l = lab_env_json(&h);
+	CHECK(json_object_object_get_ex(l, "kvm_build", &b) && json_object_is_type(b, json_type_string));
+	CHECK_STR(json_object_get_string(b), "{ not json");
+	json_object_put(l);
+	unsetenv("MSB_LAB_KVM_BUILD");
+}
+
 static const char *jget(json_object *o, const char *item, const char *field)
 {
 	json_object *e, *v;
@@ -260,6 +287,7 @@ int main(void)
 	test_uname_only();
 	test_missing();
 	test_tcg();
+	test_kvm_build();
 	test_json();
 	test_diff();
 	test_result_file();
