@@ -263,8 +263,12 @@ void change_run(struct bench_vm *b, const char *kind, const struct memslot_chang
 	uint64_t ns = time_memslot_ioctl(b, kind, c, &t0);
 	uint64_t cpu1 = thread_cpu_ns();
 	waits = waits && runq_wait_ns(&wait1);
-	if (record && primary && guest_failure())
-		stats_snap_free(&s0);
+	if (primary && guest_failure()) {
+		if (record)
+			stats_snap_free(&s0);
+		if (b->trace) /* no refault follows to end the window */
+			trace_window_end(b->trace);
+	}
 	if (!record || guest_failure())
 		return;
 
