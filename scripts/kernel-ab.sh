@@ -53,8 +53,9 @@ Options:
 
 Exit status:
   0    done
-  1    the build failed, memslot-bench cannot list the A/B scenarios, or
-       the jobs' result files cannot be merged
+  1    the build failed, memslot-bench cannot list the A/B scenarios, a
+       job did not run or left no result file, or the jobs' result files
+       cannot be merged
   2    bad usage, or packages missing and not root
   other  lab.sh's status (3 lab cannot run here, 4 no KVM in the guest,
        124 timeout, 125 guest failed) or a failed memslot-bench run's
@@ -130,13 +131,15 @@ matrix() { # DIR VARIANT
 	return "$rc"
 }
 
-# jobs.txt: SIDE VARIANT ROUND per line; pair by pair the kernel that goes first
-# alternates (ABBA), so that drift over the run does not fall on one kernel.
+# jobs.txt: SIDE VARIANT ROUND per line; for each variant the kernel that goes first
+# alternates from round to round (ABBA), so that drift over the run does not fall on
+# one kernel, and in a round the two variants start with different kernels.
 write_jobs() {
-	local r v i=0
+	local r v i
 	for ((r = 1; r <= rounds; r++)); do
+		i=0
 		for v in zap-all zap-slot; do
-			if ((i++ % 2 == 0)); then
+			if (((r + i++) % 2)); then
 				printf '%s %s %d\n' base "$v" "$r" new "$v" "$r"
 			else
 				printf '%s %s %d\n' new "$v" "$r" base "$v" "$r"
@@ -176,20 +179,29 @@ run_jobs() {
 	local -a par
 	local line st
 	declare -p scenarios run_opts base new >"$out/job.conf"
+	rm -rf "${out:?}/jobs" # no job of an earlier run may pass for one of this run
 	write_jobs
 	ab_parallel par "$jobs" "$sshloginfile" "$out"
 	echo "kernel-ab: $(wc -l <"$out/jobs.txt") lab jobs, $jobs at a time" >&2
 	in_group "${par[@]}" "$src/scripts/kernel-ab.sh" --run-job "$out" '{1}' '{2}' '{3}' \
 		:::: "$out/jobs.txt" || true
+	check_jobs
+}
+
+# Every job of jobs.txt ran and succeeded (a job GNU parallel never started: exit 1).
+check_jobs() {
+	local line dir st
 	while read -r line; do
-		st=$(cat "$out/jobs/$(job_dir "$line")/status" 2>/dev/null || echo 3)
-		((st == 0)) || die "$st" "lab job '$line' failed (exit $st): see $out/jobs/$(job_dir "$line")/run.txt"
+		dir=$out/jobs/$(job_dir "$line")
+		[[ -f $dir/status ]] || die 1 "lab job '$line' did not run (no $dir/status): GNU parallel stopped before it (see above)"
+		st=$(cat "$dir/status")
+		((st == 0)) || die "$st" "lab job '$line' failed (exit $st): see $dir/run.txt"
 	done <"$out/jobs.txt"
 }
 
 # Each side's jobs, in jobs.txt order, joined per scenario into OUT/SIDE/SCENARIO.json.
 merge_sides() {
-	local side s line
+	local side s line f
 	local -a files
 	for side in base new; do
 		rm -rf "${out:?}/$side"
@@ -197,10 +209,11 @@ merge_sides() {
 		for s in "${scenarios[@]}"; do
 			files=()
 			while read -r line; do
-				[[ $line == "$side "* && -f $out/jobs/$(job_dir "$line")/$s.json ]] &&
-					files+=("$out/jobs/$(job_dir "$line")/$s.json")
+				[[ $line == "$side "* ]] || continue
+				f=$out/jobs/$(job_dir "$line")/$s.json
+				[[ -f $f ]] || die 1 "no $s results from lab job '$line' ($f): every job must have run every scenario"
+				files+=("$f")
 			done <"$out/jobs.txt"
-			((${#files[@]})) || die 1 "no $s results from the $side kernel's jobs in $out/jobs"
 			if ((${#files[@]} == 1)); then
 				cp "${files[0]}" "$out/$side/$s.json"
 			else
@@ -224,6 +237,7 @@ report_only() {
 		die 2 "--report-only '$out': no job.conf and jobs.txt there (not a kernel-ab directory)"
 	# shellcheck source=/dev/null
 	. "$out/job.conf"
+	check_jobs
 	report
 }
 

@@ -199,10 +199,13 @@ resolve_kvm_modules() {
 	[[ -n $moddir ]] || die 2 "--kvm-modules needs the kernel's modules (a Debian package, or --modules DIR)"
 	kvm_modules=$(cd "$kvm_modules" && pwd -P)
 	kernel_pkg+=" +kvm-modules $kvm_modules"
+	# memslot-bench keeps 511 bytes of it (lib/env.h); its end names the build
+	((${#kernel_pkg} <= 511)) ||
+		die 2 "--kvm-modules '$kvm_modules': the kernel and module paths are too long to record (${#kernel_pkg} bytes, 511 at most)"
 	# kernel-build.sh's build.json beside them (source, patches, path, config hash,
 	# compiler) goes into the result files, one line.
 	[[ ! -f $kvm_modules/../build.json ]] ||
-		kvm_build=$(tr -s ' \n' ' ' <"$kvm_modules/../build.json")
+		kvm_build=$(tr '\n' ' ' <"$kvm_modules/../build.json")
 }
 
 # ---- acceleration --------------------------------------------------------------------

@@ -76,5 +76,6 @@ for d in "$T"/kab/jobs/*-r*; do
 done
 [[ $n == 4 ]] || bad "kernel-ab: $n job directories, not 4"
 [[ $rc == 1 ]] || bad "kernel-ab: exit $rc, not 1 (no result files to merge): $(tail -n3 "$T/kab.out")"
+grep -q "no delete results from lab job" "$T/kab.out" || bad "kernel-ab: not the missing results: $(tail -n3 "$T/kab.out")"
 ((fail)) || echo "ab over ssh: all checks passed"
 exit "$fail"

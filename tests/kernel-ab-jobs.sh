@@ -36,11 +36,11 @@ rc=0
 [[ $rc == 0 ]] || bad "kernel-ab: exit $rc: $(tail -n5 "$T/kab.out")"
 grep -q "16 lab jobs, 2 at a time" "$T/kab.out" || bad "no job count: $(head -n3 "$T/kab.out")"
 [[ $(wc -l <"$T/kab/jobs.txt") == 16 ]] || bad "jobs.txt: $(wc -l <"$T/kab/jobs.txt") lines, not 16"
-# ABBA: each pair of lines is one variant and round on both kernels, the first kernel
-# alternating.
-mapfile -t first < <(awk 'NR % 2 == 1 { print $1 }' "$T/kab/jobs.txt")
-[[ ${first[0]} != "${first[1]}" && ${first[1]} != "${first[2]}" ]] ||
-	bad "jobs.txt does not alternate the kernels: $(head -n6 "$T/kab/jobs.txt" | tr '\n' ';')"
+# ABBA: for each variant the kernel that goes first alternates from round to round.
+for v in zap-all zap-slot; do
+	order=$(awk -v v="$v" '$2 == v { printf "%s", substr($1, 1, 1) }' "$T/kab/jobs.txt")
+	[[ $order == bnnbbnnb || $order == nbbnnbbn ]] || bad "jobs.txt: $v runs $order (b base, n new), not ABBA"
+done
 n=0
 for d in "$T"/kab/jobs/*-r*; do
 	n=$((n + 1))
@@ -74,6 +74,19 @@ rc=0
 [[ $rc == 1 ]] || bad "--report-only with a foreign job: exit $rc, not 1"
 grep -q 'new-zap-all-r3/delete.json' "$T/ro.out" || bad "the foreign job is not named: $(cat "$T/ro.out")"
 grep -q "cannot be merged" "$T/ro.out" || bad "no 'cannot be merged': $(cat "$T/ro.out")"
+
+# A job that left no result file: named, exit 1.
+rm "$T/kab/jobs/base-zap-slot-r2/delete.json"
+rc=0
+"$KAB" --report-only "$T/kab" >"$T/ro.out" 2>&1 || rc=$?
+[[ $rc == 1 ]] || bad "--report-only with a job's file missing: exit $rc, not 1"
+grep -q "lab job 'base zap-slot 2'" "$T/ro.out" || bad "the job without results is not named: $(cat "$T/ro.out")"
+# A job that never ran (no status): exit 1.
+rm "$T/kab/jobs/new-zap-all-r1/status"
+rc=0
+"$KAB" --report-only "$T/kab" >"$T/ro.out" 2>&1 || rc=$?
+[[ $rc == 1 ]] || bad "a job without status: exit $rc, not 1"
+grep -q "did not run" "$T/ro.out" || bad "a job without status is not named: $(cat "$T/ro.out")"
 
 rc=0
 "$KAB" --report-only "$T/nowhere" >"$T/ro.out" 2>&1 || rc=$?

@@ -53,7 +53,7 @@ echo "lab boot with the rebuilt modules: $((SECONDS - t0)) s (lock wait included
 has "taint kvm=OE kvm_amd=OE"
 # Result files name the build they ran on: lab.sh passes its build.json on.
 key=$(sed -n 's/^  "key": "\(.*\)",$/\1/p' "$base/build.json")
-[[ -x $top_builddir/tests/json_get ]] &&
-	{ [[ $("$top_builddir/tests/json_get" "$T/info.json" host.lab.kvm_build.key) == "$key" ]] ||
-		bad "info in the lab: host.lab.kvm_build.key is not the build's ($key)"; }
+[[ -n $key ]] || bad "no key in $base/build.json"
+[[ $("$top_builddir/tests/json_get" "$T/info.json" host.lab.kvm_build.key) == "$key" ]] ||
+	bad "info in the lab: host.lab.kvm_build.key is not the build's ($key)"
 exit "$fail"

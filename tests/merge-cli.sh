@@ -36,6 +36,11 @@ done
 get "$T/m.json" merged_from.7.command_line >/dev/null || bad "merged_from lacks the 8th input"
 get "$T/m.json" merged_from.8 >/dev/null && bad "merged_from has more than 8 inputs"
 [ "$(get "$T/m.json" schedule.vms.7.vm)" = 7 ] || bad "schedule: the 8th VM is not vm 7"
+# Schedule rounds count per run, as the runs' VM index does: zap-all 0-3, zap-slot 0-3.
+rounds=$(for i in 0 1 2 3 4 5 6 7; do get "$T/m.json" schedule.vms.$i.round; done | tr '\n' ' ')
+[ "$rounds" = "0 1 2 3 0 1 2 3 " ] || bad "schedule rounds not counted per run: $rounds"
+[ "$(get "$T/m.json" command_line.0)" = merge ] || bad "the merged file's command_line is not the merge's"
+get "$T/m.json" merged_from.0.command_line.0 | grep -qx run || bad "merged_from lacks the jobs' command lines"
 
 # The summary is the merged samples': the median of the 12 exported values.
 "$B" export --variant zap-all "$T/m.json" | sort -n >"$T/all.txt"
@@ -84,10 +89,29 @@ expect 2 "$B" merge "$K"/zap-all-r1/delete.json "$K"/zap-all-r2/delete.json
 err_has "needs -o"
 expect 2 "$B" merge -o "$T" "$K"/zap-all-r1/delete.json "$K"/zap-all-r2/delete.json
 one_line_err
-# Another host and kernel.
+# Another host and kernel (and memslot-bench).
 expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$D/result-61.json"
 one_line_err
 err_has '" differs between'
+# Another host only.
+sed 's/"nodename": *"[^"]*"/"nodename":"elsewhere"/' "$K"/zap-all-r2/delete.json >"$T/other-host.json"
+expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$T/other-host.json"
+one_line_err
+err_has '"host" differs'
+# Another KVM build (lab.sh --kvm-modules records it in the environment): base and
+# patched never join.
+for k in aaaa bbbb; do
+	sed "s/\"environment\": *{/\"environment\":{\"kvm_build\":{\"key\":\"$k\"},/" \
+		"$K/zap-all-r$([ $k = aaaa ] && echo 1 || echo 2)/delete.json" >"$T/build-$k.json"
+done
+expect 2 "$B" merge -o "$T/x.json" "$T/build-aaaa.json" "$T/build-bbbb.json"
+one_line_err
+err_has '"environment" differs'
+# A metric described otherwise (its headline flag).
+sed '0,/"headline": *true/s//"headline":false/' "$K"/zap-all-r2/delete.json >"$T/other-metric.json"
+expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$T/other-metric.json"
+one_line_err
+err_has "is described otherwise"
 # Another build of memslot-bench.
 sed 's/"git_revision": *"[^"]*"/"git_revision":"0000000"/' "$K"/zap-all-r2/delete.json >"$T/other-build.json"
 expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$T/other-build.json"
@@ -102,12 +126,16 @@ P=$D/patch-ab/jobs
 expect 2 "$B" merge -o "$T/x.json" "$P"/base-shadow-r1/delete.json "$P"/base-shadow-r2/delete.json
 one_line_err
 err_has "no per-VM index"
-# An interrupted run's file only with --allow-incomplete.
-sed 's/"complete": *true/"complete":false/' "$K"/zap-all-r2/delete.json >"$T/incomplete.json"
+# An interrupted run's file (as run writes one: "complete" false, "incomplete" why)
+# only with --allow-incomplete; the merge says so, and which input it was.
+sed 's/"complete": *true/"complete":false,"incomplete":{"reason":"interrupted by SIGINT"}/' \
+	"$K"/zap-all-r2/delete.json >"$T/incomplete.json"
 expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$T/incomplete.json"
 one_line_err
 expect 0 "$B" merge --allow-incomplete -o "$T/inc.json" "$K"/zap-all-r1/delete.json "$T/incomplete.json"
 [ "$(get "$T/inc.json" complete)" = false ] || bad "a merge with an incomplete input says complete"
+[ "$(get "$T/inc.json" incomplete.reason)" = "interrupted by SIGINT" ] || bad "the merge lost why"
+[ "$(get "$T/inc.json" merged_from.1.complete)" = false ] || bad "merged_from: which input was incomplete"
 [ -e "$T/x.json" ] && bad "a refused merge wrote its --out"
 for f in "$T"/*.tmp.*; do [ -e "$f" ] && bad "a temporary file was left: $f"; done
 

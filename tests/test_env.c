@@ -174,6 +174,23 @@ static void test_kvm_build(void)
 	unsetenv("MSB_LAB_KVM_BUILD");
 }
 
+/* The lab's kernel package with --kvm-modules: kept whole, its build key at the end. */
+static void test_kernel_pkg(void)
+{
+	struct host_env h;
+	char pkg[300];
+
+	snprintf(pkg, sizeof(pkg), "linux-image-6.1.0-57-amd64=6.1.192-3 +kvm-modules "
+		 "/home/someone/a/rather/long/path/.cache/memslot-bench/kernels/builds/"
+		 "bb42ff8f17c663e7/modules");
+	setenv("MSB_LAB", "1", 1);
+	setenv("MSB_LAB_KERNEL_PKG", pkg, 1);
+	host_env_probe(&h);
+	CHECK_STR(h.lab_kernel_pkg, pkg);
+	unsetenv("MSB_LAB_KERNEL_PKG");
+	unsetenv("MSB_LAB");
+}
+
 static const char *jget(json_object *o, const char *item, const char *field)
 {
 	json_object *e, *v;
@@ -288,6 +305,7 @@ int main(void)
 	test_missing();
 	test_tcg();
 	test_kvm_build();
+	test_kernel_pkg();
 	test_json();
 	test_diff();
 	test_result_file();

@@ -23,7 +23,7 @@
  * equal in all inputs (host, environment, kvm, topology, tool, pinning, ...). */
 static const char *const per_file_keys[] = { "command_line", "start_time", "end_time",
 					     "clock_overhead_ns", "schedule", "complete",
-					     "runs", "merged_from" };
+					     "incomplete", "runs", "merged_from" };
 
 static bool is_per_file_key(const char *key)
 {
@@ -144,6 +144,26 @@ static double run_vms(json_object *run)
 	return vms;
 }
 
+/* Two metrics' descriptions (unit, role, kind, headline, ...): all but their values. */
+static bool same_metric_kind(json_object *a, json_object *b)
+{
+	json_object *v;
+
+	json_object_object_foreach(a, key, va)
+	{
+		if (strcmp(key, "samples") && strcmp(key, "summary") &&
+		    (!json_object_object_get_ex(b, key, &v) || !json_object_equal(va, v)))
+			return false;
+	}
+	json_object_object_foreach(b, key2, vb)
+	{
+		(void)vb;
+		if (!json_object_object_get_ex(a, key2, NULL))
+			return false;
+	}
+	return true;
+}
+
 /* acc.metrics[name] += add.metrics[name] (index values shifted by vm_off), summary
  * again. Both runs must have the same metrics. */
 static int join_metrics(json_object *acc, json_object *add, double vm_off, char *err,
@@ -158,21 +178,25 @@ static int join_metrics(json_object *acc, json_object *add, double vm_off, char 
 		return msb_fail(err, len, "one has samples, the other none");
 	if (!ha)
 		return 0; /* both unsupported, for the same reason (status is equal) */
-	if (json_object_object_length(ma) != json_object_object_length(mb))
-		return msb_fail(err, len, "their metrics differ");
+	json_object_object_foreach(ma, only, x)
+	{
+		(void)x;
+		if (!json_object_object_get_ex(mb, only, NULL))
+			return msb_fail(err, len, "metric %s is in one only", only);
+	}
 	json_object_object_foreach(mb, name, from)
 	{
-		json_object *to = json_object_object_get(json_object_object_get(ma, name),
-							 "samples");
+		json_object *m = json_object_object_get(ma, name);
+		json_object *to = json_object_object_get(m, "samples");
+		json_object *samples = json_object_object_get(from, "samples");
 		size_t n, total;
 		double *v;
 
-		if (!to || !json_object_equal(json_object_object_get(from, "unit"),
-					      json_object_object_get(
-						      json_object_object_get(ma, name), "unit")))
-			return msb_fail(err, len, "metric %s is not in both, or in other units",
-					name);
-		json_object *samples = json_object_object_get(from, "samples");
+		if (!to)
+			return msb_fail(err, len, "metric %s is in one only", name);
+		if (!same_metric_kind(m, from))
+			return msb_fail(err, len, "metric %s is described otherwise (unit, role, "
+					"kind or headline)", name);
 
 		n = json_object_array_length(samples);
 		for (size_t i = 0; i < n; i++) {
@@ -183,8 +207,6 @@ static int join_metrics(json_object *acc, json_object *add, double vm_off, char 
 							  json_object_get_double(x) + vm_off))
 						      : json_object_get(x));
 		}
-		json_object *m = json_object_object_get(ma, name);
-
 		v = rs_json_samples(m, &total);
 		json_object_object_add(m, "summary", result_summary_json(v, total));
 		free(v);
@@ -213,7 +235,11 @@ static int join_placement(json_object *acc, json_object *add, char *err, size_t 
 	}
 	if (!json_object_object_get_ex(acc, "actual", &aa) ||
 	    !json_object_object_get_ex(add, "actual", &ab) ||
-	    !json_object_equal(json_object_object_get(aa, "vcpu_cpus"),
+	    !json_object_is_type(aa, json_type_object) || !json_object_is_type(ab, json_type_object) ||
+	    !json_object_is_type(json_object_object_get(aa, "mem_pages_by_node"), json_type_object) ||
+	    !json_object_is_type(json_object_object_get(ab, "mem_pages_by_node"), json_type_object))
+		return msb_fail(err, len, "\"placement.actual\" is missing or malformed");
+	if (!json_object_equal(json_object_object_get(aa, "vcpu_cpus"),
 			       json_object_object_get(ab, "vcpu_cpus")) ||
 	    !json_object_equal(json_object_object_get(aa, "ioctl_cpu"),
 			       json_object_object_get(ab, "ioctl_cpu")))
@@ -235,7 +261,8 @@ static int join_placement(json_object *acc, json_object *add, char *err, size_t 
 }
 
 /* Per-run keys joined by rule; every other key must be equal. */
-static int join_run(json_object *acc, json_object *add, char *err, size_t len)
+static int join_run(json_object *acc, json_object *add, double file_vm_off, char *err,
+		    size_t len)
 {
 	double off = run_vms(acc);
 	json_object *v;
@@ -261,11 +288,15 @@ static int join_run(json_object *acc, json_object *add, char *err, size_t len)
 		    json_object_object_get_ex(acc, key, &v) &&
 		    json_object_is_type(v, json_type_array)) {
 			for (size_t i = 0; i < json_object_array_length(val); i++) {
-				json_object *e = json_object_get(json_object_array_get_idx(val, i));
+				json_object *e = NULL;
 
+				if (json_object_deep_copy(json_object_array_get_idx(val, i), &e,
+							  NULL) < 0)
+					msb_die("out of memory");
+				/* "vm" as in the schedule: numbered over the file */
 				if (json_object_is_type(e, json_type_object) &&
 				    json_object_object_get_ex(e, "vm", NULL))
-					set_int(e, "vm", num(e, "vm", 0) + off);
+					set_int(e, "vm", num(e, "vm", 0) + file_vm_off);
 				json_object_array_add(v, e);
 			}
 			continue;
@@ -293,7 +324,7 @@ static int join_run(json_object *acc, json_object *add, char *err, size_t len)
 static json_object *provenance(const struct rs_file *f)
 {
 	static const char *const keys[] = { "command_line", "start_time", "end_time",
-					    "clock_overhead_ns" };
+					    "clock_overhead_ns", "complete", "incomplete" };
 	json_object *o = json_object_new_object(), *v;
 
 	json_object_object_add(o, "path", json_object_new_string(f->path));
@@ -317,31 +348,54 @@ static void add_provenance(json_object *list, const struct rs_file *f)
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(own, i)));
 }
 
-/* The largest "vm" and "round" in a schedule, plus one (0 without one). */
-static void schedule_next(json_object *sched, double *vm, double *round)
+/* One past the largest "vm" of a schedule's first n entries (0 without any). */
+static double schedule_next_vm(json_object *vms, size_t n)
 {
-	json_object *vms = json_object_object_get(sched, "vms");
+	double vm = 0;
 
-	*vm = *round = 0;
-	for (size_t i = 0; vms && i < json_object_array_length(vms); i++) {
-		json_object *e = json_object_array_get_idx(vms, i);
-
-		*vm = fmax(*vm, num(e, "vm", -1) + 1);
-		*round = fmax(*round, num(e, "round", -1) + 1);
-	}
+	for (size_t i = 0; i < n; i++)
+		vm = fmax(vm, num(json_object_array_get_idx(vms, i), "vm", -1) + 1);
+	return vm;
 }
 
+/* One past the largest "round" among the first n entries of e's variant, size and
+ * layout: rounds count per run, as the runs' per-VM index does. */
+static double schedule_next_round(json_object *vms, size_t n, json_object *e)
+{
+	static const char *const keys[] = { "variant", "size", "layout" };
+	double round = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(vms, i);
+		bool same = true;
+
+		for (size_t k = 0; k < ARRAY_SIZE(keys) && same; k++)
+			same = json_object_equal(json_object_object_get(o, keys[k]),
+						 json_object_object_get(e, keys[k]));
+		if (same)
+			round = fmax(round, num(o, "round", -1) + 1);
+	}
+	return round;
+}
+
+static json_object *schedule_vms(json_object *root)
+{
+	json_object *v = json_object_object_get(json_object_object_get(root, "schedule"), "vms");
+
+	return json_object_is_type(v, json_type_array) ? v : NULL;
+}
+
+/* add's schedule after acc's: VMs numbered over the file, rounds per run. */
 static void join_schedule(json_object *acc, json_object *add)
 {
-	json_object *sa = json_object_object_get(acc, "schedule");
-	json_object *sb = json_object_object_get(add, "schedule");
-	json_object *va = json_object_object_get(sa, "vms"), *vb = json_object_object_get(sb, "vms");
-	double vm, round;
+	json_object *va = schedule_vms(acc), *vb = schedule_vms(add);
+	size_t n;
+	double vm;
 
-	if (!va || !vb || !json_object_is_type(va, json_type_array) ||
-	    !json_object_is_type(vb, json_type_array))
+	if (!va || !vb)
 		return;
-	schedule_next(sa, &vm, &round);
+	n = json_object_array_length(va);
+	vm = schedule_next_vm(va, n);
 	for (size_t i = 0; i < json_object_array_length(vb); i++) {
 		json_object *e = json_object_array_get_idx(vb, i), *copy = NULL;
 
@@ -349,7 +403,7 @@ static void join_schedule(json_object *acc, json_object *add)
 			msb_die("out of memory");
 		if (json_object_is_type(copy, json_type_object)) {
 			set_int(copy, "vm", num(copy, "vm", 0) + vm);
-			set_int(copy, "round", num(copy, "round", 0) + round);
+			set_int(copy, "round", num(copy, "round", 0) + schedule_next_round(va, n, e));
 		}
 		json_object_array_add(va, copy);
 	}
@@ -360,6 +414,8 @@ static int join_file(json_object *acc, const struct rs_file *f, char *err, size_
 {
 	json_object *runs = json_object_object_get(acc, "runs"), *v;
 	const char *start = jstring(f->root, "start_time"), *end = jstring(f->root, "end_time");
+	json_object *sched = schedule_vms(acc);
+	double file_vm_off = sched ? schedule_next_vm(sched, json_object_array_length(sched)) : 0;
 
 	for (size_t i = 0; i < f->nruns; i++) {
 		json_object *add = f->runs[i].obj, *into = NULL, *copy = NULL;
@@ -370,7 +426,7 @@ static int join_file(json_object *acc, const struct rs_file *f, char *err, size_
 		if (into) {
 			char why[256];
 
-			if (join_run(into, add, why, sizeof(why)) < 0)
+			if (join_run(into, add, file_vm_off, why, sizeof(why)) < 0)
 				return msb_fail(err, len, "%s: run %zu (%s %s) cannot be joined: %s",
 						f->path, i + 1, f->runs[i].scenario,
 						f->runs[i].variant ? f->runs[i].variant : "?", why);
@@ -387,6 +443,10 @@ static int join_file(json_object *acc, const struct rs_file *f, char *err, size_
 		json_object_object_add(acc, "end_time", json_object_new_string(end));
 	if (json_object_object_get_ex(f->root, "complete", &v) && !json_object_get_boolean(v))
 		json_object_object_add(acc, "complete", json_object_new_boolean(false));
+	/* the first interruption's reason; every input's is in merged_from */
+	if (!json_object_object_get_ex(acc, "incomplete", NULL) &&
+	    json_object_object_get_ex(f->root, "incomplete", &v))
+		json_object_object_add(acc, "incomplete", json_object_get(v));
 	add_provenance(json_object_object_get(acc, "merged_from"), f);
 	return 0;
 }
@@ -447,8 +507,11 @@ static const char about[] =
 	"OUT as if one run had made all their VMs: runs with the same scenario,\n"
 	"variant, params and layout are joined (samples appended in file order, each\n"
 	"file's VMs numbered after the ones before, summaries computed again, rounds\n"
-	"added); other runs are appended. \"merged_from\" keeps each input's path,\n"
-	"command line and times. Anything that differs otherwise is refused.\n"
+	"added); runs that differ in any of these (another --guest-mem or --reps) stay\n"
+	"runs of their own. \"merged_from\" keeps each input's path, command line,\n"
+	"times and completeness; \"command_line\" is this merge's. A file of another\n"
+	"host, kernel, KVM build, environment or memslot-bench, the same run twice, a\n"
+	"run without a per-VM index, or a run key that differs is refused.\n"
 	"Exit status: 0 written, 2 bad usage or input (one line on stderr).";
 
 int cmd_merge(int argc, char **argv)
@@ -489,6 +552,11 @@ int cmd_merge(int argc, char **argv)
 
 	if (!merged)
 		msb_usage_error("merge", "%s", err);
+	/* What made this file; each input's own command line is in merged_from. */
+	json_object *cl = json_object_new_array();
+	for (int i = 0; i < argc; i++)
+		json_object_array_add(cl, json_object_new_string(argv[i]));
+	json_object_object_add(merged, "command_line", cl);
 	if (json_write_file(merged, o.out, o.force, err, sizeof(err)) < 0)
 		msb_usage_error("merge", "%s", err);
 	json_object_put(merged);
