@@ -32,7 +32,8 @@ compare-*.txt/.md (compare's own tables), plots/ (scripts/plot.sh, where
 gnuplot is), base/ and patched/ (build.json: source, patches with subjects
 and hashes, build path, config hash, compiler; lab-args), jobs/ (one result
 file per scenario per job, with job.json naming the build it ran on),
-samples/ (VM VALUE files) and jobs.txt.
+samples/ (VM VALUE files), merged/ (each side's jobs joined per MMU and
+scenario by `memslot-bench merge`) and jobs.txt.
 
 Options:
   --source SRC       6.1 | 6.12 | GIT_DIR@REV (default 6.1)
@@ -260,6 +261,31 @@ job_status() {
 
 # ---- samples, comparison, report -----------------------------------------------------
 
+# merged/SIDE-MMU-SCENARIO.json: each side's jobs joined by `memslot-bench merge` (every
+# VM kept apart; a job of another build or host is refused: exit 1), for compare,
+# kinds and export on the whole side. Jobs that did not run (a stopped run) are left out.
+merge_results() {
+	local side mmu s f
+	local -a files
+	rm -rf "$out/merged"
+	mkdir -p "$out/merged"
+	for side in base patched; do
+		for mmu in ${mmus//,/ }; do
+			for s in ${scenarios//,/ }; do
+				mapfile -t files < <(printf '%s\n' "$out/jobs/$side-$mmu-r"*/"$s.json" | sort -V)
+				[[ -f ${files[0]} ]] || files=() # no such job: the pattern came back
+				f=$out/merged/$side-$mmu-$s.json
+				case ${#files[@]} in
+				0) ;;
+				1) cp "${files[0]}" "$f" ;;
+				*) "$msb" merge -o "$f" "${files[@]}" ||
+					die 1 "the $side side's $mmu $s jobs cannot be merged (see above)" ;;
+				esac
+			done
+		done
+	done
+}
+
 # samples/MMU-SCENARIO-VARIANT-METRIC.SIDE.txt: "VM VALUE" over all jobs (VM = round
 # x 1000 + the VM's index in its file, unique across jobs).
 merge_samples() {
@@ -441,6 +467,7 @@ report_only() { # DIR [GATE]
 	# shellcheck source=/dev/null
 	. "$out/job.conf"
 	msb=${MSB_BIN:-${MSB_BUILD_DIR:-$PAB_DIR/../build}/bench/memslot-bench}
+	merge_results
 	merge_samples
 	compare_rows
 	write_report
@@ -475,6 +502,7 @@ main() {
 	write_jobs
 	write_job_conf
 	run_jobs
+	merge_results
 	merge_samples
 	compare_rows
 	write_report

@@ -31,6 +31,22 @@ grep -q 'seed-6.1.patch (sha256 b62d67e37553)' "$T/r/report.md" || bad "report.m
 [[ $(wc -l <"$T/r/samples/shadow-delete-zap-all-delete_ns.base.txt") == 16 ]] ||
 	bad "base samples: not 4 VMs x 4"
 
+# Each side's jobs merged (merged/SIDE-MMU-SCENARIO.json): 4 VMs a side, kept apart.
+J=$top_builddir/tests/json_get
+if [[ -x $J ]]; then
+	[[ $("$J" "$T/r/merged/base-shadow-delete.json" runs.0.rounds) == 4 ]] ||
+		bad "merged/base-shadow-delete.json: not 4 rounds"
+	[[ $("$J" "$T/r/merged/patched-shadow-delete.json" runs.0.metrics.vm_round.samples) == '[0,0,0,0,1,1,1,1,2,2,2,2,3,3,3,3]' ]] ||
+		bad "merged/patched-shadow-delete.json: the VMs are not kept apart"
+fi
+# A job from another memslot-bench build cannot be merged into its side: exit 1, named.
+cp -r "$T/r" "$T/foreign"
+f=$T/foreign/jobs/patched-shadow-r3/delete.json
+sed 's/"git_revision": *"[^"]*"/"git_revision":"0000000"/' "$f" >"$f.x" && mv "$f.x" "$f"
+expect 1 "$PAB" --report-only "$T/foreign"
+grep -q "patched-shadow-r3/delete.json" "$T/err" || bad "the foreign job is not named: $(cat "$T/err")"
+rm -rf "$T/foreign"
+
 # The gate: +20% proven above +5%, not above +50%.
 expect 1 "$PAB" --report-only "$T/r" 5
 expect 0 "$PAB" --report-only "$T/r" 50
