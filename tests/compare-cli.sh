@@ -235,5 +235,13 @@ one_line_err
 expect 2 "$B" compare --json "$T" "$A" "$N"
 one_line_err
 
+# A lab run on a rebuilt KVM (lab.sh --kvm-modules) is named by its build in the header.
+P=$D/patch-ab/jobs
+for side in base patched; do
+	sed 's/"kernel_package":"\([^"]*\)"}/"kernel_package":"\1","kvm_build":{"key":"bb42ff8f17c663e7","patches":[{"subject":"KVM: x86: a patch"}]}}/g' \
+		"$P/$side-shadow-r1/delete.json" >"$T/kb-$side.json"
+done
+expect 0 "$B" compare "$T/kb-base.json" "$T/kb-patched.json"
+has "KVM build bb42ff8f17c663e7 with 1 patch"
 [ "$fail" = 0 ] && echo "compare CLI: all checks passed"
 exit "$fail"

@@ -212,6 +212,9 @@ void env_facts(json_object *r, struct env_facts *e)
 	e->qemu = jstr(r, "environment.lab.qemu", NULL);
 	e->mmu = jstr(r, "kvm_env.mmu", NULL);
 	e->emulated = emu && json_object_get_boolean(emu);
+	e->kvm_build = jstr(r, "environment.lab.kvm_build.key", NULL);
+	json_object *p = jget(r, "environment.lab.kvm_build.patches");
+	e->kvm_patches = json_object_is_type(p, json_type_array) ? (int)json_object_array_length(p) : 0;
 }
 
 /* "lab TCG (emulated), shadow MMU": plot titles. */
@@ -241,9 +244,13 @@ void env_desc(json_object *r, enum env_style style, char *buf, size_t len)
 	}
 	if (e.accel)
 		snprintf(lab, sizeof(lab), " (QEMU %s %s)", e.qemu ? e.qemu : "", e.accel);
+	char build[96] = "";
+	if (e.kvm_build)
+		snprintf(build, sizeof(build), ", KVM build %.16s with %d patch%s", e.kvm_build,
+			 e.kvm_patches, e.kvm_patches == 1 ? "" : "es");
 	json_object *done = jget(r, "complete");
-	snprintf(buf, len, "kernel %s, %s%s, MMU %s%s", e.release ? e.release : "?",
-		 e.kind ? e.kind : "?", lab, e.mmu ? e.mmu : "?",
+	snprintf(buf, len, "kernel %s, %s%s, MMU %s%s%s", e.release ? e.release : "?",
+		 e.kind ? e.kind : "?", lab, e.mmu ? e.mmu : "?", build,
 		 done && !json_object_get_boolean(done) ? ", INCOMPLETE (interrupted)" : "");
 }
 

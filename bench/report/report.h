@@ -39,11 +39,14 @@ void host_state_warn(json_object *a, json_object *b, const char *pa, const char 
 /* What a file says about where it ran, with "?" (or NULL) where it does not. */
 struct env_facts {
 	const char *release, *kind, *accel, *qemu, *mmu;
+	const char *kvm_build; /* the rebuilt KVM's build key (lab --kvm-modules), or NULL */
+	int kvm_patches;       /* the patches in that build */
 	bool emulated;
 };
 void env_facts(json_object *root, struct env_facts *e);
 /* Two spellings of one environment: ENV_TEXT for tables,
- * "kernel 6.12.117+deb12-amd64, lab (QEMU 7.2.22 tcg), MMU shadow";
+ * "kernel 6.12.117+deb12-amd64, lab (QEMU 7.2.22 tcg), MMU shadow" (", KVM build
+ * bb42ff8f17c663e7 with 1 patch" where the lab ran a rebuilt KVM);
  * ENV_PLOT for plot titles, "lab TCG (emulated), shadow MMU" (no kernel). */
 enum env_style { ENV_TEXT, ENV_PLOT };
 void env_desc(json_object *root, enum env_style style, char *buf, size_t len);
