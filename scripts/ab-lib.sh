@@ -50,3 +50,30 @@ ab_parallel() {
 		[[ -z ${!v:-} ]] || _ab_par+=(--env "$v")
 	done
 }
+
+# A job's directory name from its jobs.txt line "SIDE X ROUND": SIDE-X-rROUND.
+ab_job_dir() { awk '{ print $1 "-" $2 "-r" $3 }' <<<"$1"; }
+
+# ab_run_jobs NAME SCRIPT OUT JOBS SSHLOGINFILE CODE: every line of OUT/jobs.txt through
+# GNU parallel as SCRIPT --run-job OUT SIDE X ROUND (JOBS slots here, or the hosts of
+# SSHLOGINFILE), then ab_check_jobs OUT CODE.
+ab_run_jobs() {
+	local -a par
+	ab_parallel par "$4" "$5" "$3"
+	echo "$1: $(wc -l <"$3/jobs.txt") lab jobs, $4 at a time" >&2
+	in_group "${par[@]}" "$2" --run-job "$3" '{1}' '{2}' '{3}' :::: "$3/jobs.txt" || true
+	ab_check_jobs "$3" "$6"
+}
+
+# ab_check_jobs OUT CODE: every job of OUT/jobs.txt ran (one GNU parallel never
+# started: exit CODE) and succeeded (else the first failed one's status is the exit).
+ab_check_jobs() {
+	local line dir st
+	while read -r line; do
+		dir=$1/jobs/$(ab_job_dir "$line")
+		[[ -f $dir/status ]] ||
+			die "$2" "lab job '$line' did not run (no $dir/status): GNU parallel stopped before it (see above)"
+		st=$(cat "$dir/status")
+		((st == 0)) || die "$st" "lab job '$line' failed (exit $st): see $dir/run.txt"
+	done <"$1/jobs.txt"
+}

@@ -172,31 +172,12 @@ run_job() {
 	return "$rc"
 }
 
-job_dir() { awk '{ print $1 "-" $2 "-r" $3 }' <<<"$1"; } # LINE of jobs.txt
-
 # The jobs through GNU parallel; the first failed one's status is ours.
 run_jobs() {
-	local -a par
-	local line st
 	declare -p scenarios run_opts base new >"$out/job.conf"
 	rm -rf "${out:?}/jobs" # no job of an earlier run may pass for one of this run
 	write_jobs
-	ab_parallel par "$jobs" "$sshloginfile" "$out"
-	echo "kernel-ab: $(wc -l <"$out/jobs.txt") lab jobs, $jobs at a time" >&2
-	in_group "${par[@]}" "$src/scripts/kernel-ab.sh" --run-job "$out" '{1}' '{2}' '{3}' \
-		:::: "$out/jobs.txt" || true
-	check_jobs
-}
-
-# Every job of jobs.txt ran and succeeded (a job GNU parallel never started: exit 1).
-check_jobs() {
-	local line dir st
-	while read -r line; do
-		dir=$out/jobs/$(job_dir "$line")
-		[[ -f $dir/status ]] || die 1 "lab job '$line' did not run (no $dir/status): GNU parallel stopped before it (see above)"
-		st=$(cat "$dir/status")
-		((st == 0)) || die "$st" "lab job '$line' failed (exit $st): see $dir/run.txt"
-	done <"$out/jobs.txt"
+	ab_run_jobs kernel-ab "$src/scripts/kernel-ab.sh" "$out" "$jobs" "$sshloginfile" 1
 }
 
 # Each side's jobs, in jobs.txt order, joined per scenario into OUT/SIDE/SCENARIO.json.
@@ -210,7 +191,7 @@ merge_sides() {
 			files=()
 			while read -r line; do
 				[[ $line == "$side "* ]] || continue
-				f=$out/jobs/$(job_dir "$line")/$s.json
+				f=$out/jobs/$(ab_job_dir "$line")/$s.json
 				[[ -f $f ]] || die 1 "no $s results from lab job '$line' ($f): every job must have run every scenario"
 				files+=("$f")
 			done <"$out/jobs.txt"
@@ -237,7 +218,7 @@ report_only() {
 		die 2 "--report-only '$out': no job.conf and jobs.txt there (not a kernel-ab directory)"
 	# shellcheck source=/dev/null
 	. "$out/job.conf"
-	check_jobs
+	ab_check_jobs "$out" 1
 	report
 }
 

@@ -69,7 +69,8 @@ Exit status:
   0    no regression proven (or no gate)
   1    a regression proven (with --fail-on-regression)
   2    bad usage or input (kernel-build.sh's one line)
-  3    nothing comparable, or the lab cannot run here
+  3    nothing comparable (or a job that never ran, or jobs of one side
+       that cannot be merged), or the lab cannot run here
   125  a build failed (its step and log named on stderr); for git bisect
        run: skip this revision
   other  the first failed lab job's status (scripts/lab.sh --help: 4 no
@@ -240,29 +241,13 @@ run_job() {
 	return "$rc"
 }
 
-run_jobs() {
-	local -a par
-	ab_parallel par "$jobs" "$sshloginfile" "$out"
-	echo "patch-ab: $(wc -l <"$out/jobs.txt") lab jobs, $jobs at a time" >&2
-	in_group "${par[@]}" "$PAB_DIR/patch-ab.sh" --run-job "$out" '{1}' '{2}' '{3}' \
-		:::: "$out/jobs.txt" || true
-	job_status
-}
-
-# The first failed job's status is ours (parallel's own counts failures).
-job_status() {
-	local line dir st
-	while read -r line; do
-		dir=$out/jobs/$(awk '{ print $1 "-" $2 "-r" $3 }' <<<"$line")
-		st=$(cat "$dir/status" 2>/dev/null || echo 3)
-		((st == 0)) || die "$st" "lab job '$line' failed (exit $st): see $dir/run.txt"
-	done <"$out/jobs.txt"
-}
+# 3 for a job that never ran: 1 would tell git bisect the patch is bad.
+run_jobs() { ab_run_jobs patch-ab "$PAB_DIR/patch-ab.sh" "$out" "$jobs" "$sshloginfile" 3; }
 
 # ---- samples, comparison, report -----------------------------------------------------
 
 # merged/SIDE-MMU-SCENARIO.json: each side's jobs joined by `memslot-bench merge` (every
-# VM kept apart; a job of another build or host is refused: exit 1), for compare,
+# VM kept apart; a job of another build or host is refused: exit 3), for compare,
 # kinds and export on the whole side. Jobs that did not run (a stopped run) are left out.
 merge_results() {
 	local side mmu s f
@@ -279,7 +264,7 @@ merge_results() {
 				0) ;;
 				1) cp "${files[0]}" "$f" ;;
 				*) "$msb" merge -o "$f" "${files[@]}" ||
-					die 1 "the $side side's $mmu $s jobs cannot be merged (see above)" ;;
+					die 3 "the $side side's $mmu $s jobs cannot be merged (see above)" ;;
 				esac
 			done
 		done

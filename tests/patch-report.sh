@@ -43,7 +43,7 @@ fi
 cp -r "$T/r" "$T/foreign"
 f=$T/foreign/jobs/patched-shadow-r3/delete.json
 sed 's/"git_revision": *"[^"]*"/"git_revision":"0000000"/' "$f" >"$f.x" && mv "$f.x" "$f"
-expect 1 "$PAB" --report-only "$T/foreign"
+expect 3 "$PAB" --report-only "$T/foreign"
 grep -q "patched-shadow-r3/delete.json" "$T/err" || bad "the foreign job is not named: $(cat "$T/err")"
 rm -rf "$T/foreign"
 
