@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
 # What each control patch really adds to a DELETE: a 64 MiB guest (its own delete costs
 # ~10 ms in the lab), 10 reps, one lab boot per build; mdelay(30) booted twice.
 cd /work/main
