@@ -51,6 +51,18 @@ ab_parallel() {
 	done
 }
 
+# ab_join MSB OUT FILE...: the job files of one side as one result file OUT (memslot-bench
+# merge; a single file is copied); merge's status.
+ab_join() {
+	local msb=$1 out=$2
+	shift 2
+	if (($# == 1)); then
+		cp "$1" "$out"
+	else
+		"$msb" merge -o "$out" "$@"
+	fi
+}
+
 # A job's directory name from its jobs.txt line "SIDE X ROUND": SIDE-X-rROUND.
 ab_job_dir() { awk '{ print $1 "-" $2 "-r" $3 }' <<<"$1"; }
 

@@ -195,12 +195,8 @@ merge_sides() {
 				[[ -f $f ]] || die 1 "no $s results from lab job '$line' ($f): every job must have run every scenario"
 				files+=("$f")
 			done <"$out/jobs.txt"
-			if ((${#files[@]} == 1)); then
-				cp "${files[0]}" "$out/$side/$s.json"
-			else
-				"$MSB_BIN" merge -o "$out/$side/$s.json" "${files[@]}" ||
-					die 1 "the $side kernel's $s results cannot be merged (see above)"
-			fi
+			ab_join "$MSB_BIN" "$out/$side/$s.json" "${files[@]}" ||
+				die 1 "the $side kernel's $s results cannot be merged (see above)"
 		done
 	done
 }

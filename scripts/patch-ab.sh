@@ -260,12 +260,9 @@ merge_results() {
 				mapfile -t files < <(printf '%s\n' "$out/jobs/$side-$mmu-r"*/"$s.json" | sort -V)
 				[[ -f ${files[0]} ]] || files=() # no such job: the pattern came back
 				f=$out/merged/$side-$mmu-$s.json
-				case ${#files[@]} in
-				0) ;;
-				1) cp "${files[0]}" "$f" ;;
-				*) "$msb" merge -o "$f" "${files[@]}" ||
-					die 3 "the $side side's $mmu $s jobs cannot be merged (see above)" ;;
-				esac
+				((${#files[@]})) || continue
+				ab_join "$msb" "$f" "${files[@]}" ||
+					die 3 "the $side side's $mmu $s jobs cannot be merged (see above)"
 			done
 		done
 	done
