@@ -43,7 +43,8 @@ Options:
                  that no job's times include another's load; -j 2 on 4+
                  CPUs halves the wall time)
   --sshloginfile F
-                 run the jobs on the hosts in F (GNU parallel's format); each
+                 run the jobs on the hosts in F (GNU parallel's format; -j
+                 is the jobs at once on each host, over a host's N/); each
                  host needs this tree, MSB_BIN, the lab's kernel cache and DIR
                  at the same paths (e.g. NFS); MSB_* variables go with them
   --report-only DIR

@@ -348,17 +348,24 @@ cleanup() {
 # /run/memslot-bench in the guest).
 make_run_dir() {
 	local d
-	# Sweep run dirs of lab.sh runs that were SIGKILLed (no trap ran).
+	# Sweep run dirs of lab.sh runs that were SIGKILLed (no trap ran). A run holds a
+	# lock on its pid file while it and its children live, so a free lock means a
+	# dead run. kill -0 on the pid was wrong twice: a live run in another PID
+	# namespace looked dead, and so did one whose pid file was not written yet.
 	for d in "${TMPDIR:-/tmp}"/msb-lab.*; do
 		[[ -f $d/pid && -O $d ]] || continue
-		kill -0 "$(cat "$d/pid")" 2>/dev/null || rm -rf "$d"
+		flock -n "$d/pid" true 2>/dev/null && rm -rf "$d"
 	done
+	qemu_pid='' watch_pid='' reader_pids=() interrupted=''
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/msb-lab.XXXXXX")
-	echo $$ >"$tmp/pid"
+	trap cleanup EXIT
+	# Locked before it is named pid, so no sweep ever sees it unlocked.
+	exec {run_lock_fd}>"$tmp/pid.new"
+	flock -n "$run_lock_fd" || die 3 "cannot lock $tmp/pid.new"
+	echo $$ >&"$run_lock_fd"
+	mv "$tmp/pid.new" "$tmp/pid"
 	share=$tmp/share
 	mkdir "$share"
-	qemu_pid='' watch_pid='' reader_pids=() interrupted=''
-	trap cleanup EXIT
 	trap 'on_signal 130 INT' INT
 	trap 'on_signal 143 TERM' TERM
 	trap 'on_signal 129 HUP' HUP

@@ -51,10 +51,12 @@ Options:
                      (compare's gate, one invocation per row: no
                      correction across rows)
   --out DIR          results (default results/patch-ab-SOURCE-SUBJECT-DATE/)
-  -j, --jobs N       lab jobs at once here (default: one per two CPUs)
+  -j, --jobs N       lab jobs at once here, or on each host of
+                     --sshloginfile (default: one per two CPUs here)
   --sshloginfile F   spread the jobs over the hosts in F (GNU parallel's
-                     format); each host needs this tree, the build cache and
-                     --out at the same paths (e.g. NFS)
+                     format; -j overrides a host's N/); each host needs this
+                     tree, the build cache and --out at the same paths (e.g.
+                     NFS)
   --lock FILE        hold FILE (flock) around each lab boot
   --timeout S        per lab boot (default 1800)
   -h, --help         this text

@@ -46,11 +46,12 @@ done
 $login true || { echo "SKIP: sshd did not accept the test key: $(tail -n3 "$T/sshd.log")"; exit 77; }
 echo "1/$login" >"$T/hosts"
 
-# patch-ab: 2 rounds x base/patched = 4 jobs, all over ssh; no result files come back
-# from the stand-in, so nothing is comparable (exit 3), after every job ran.
+# patch-ab: 2 rounds x base/patched = 4 jobs, all over ssh, two at a time (-j is per
+# host, over the file's 1/); no result files come back from the stand-in, so nothing
+# is comparable (exit 3), after every job ran.
 rc=0
 MSB_KERNEL_BUILD=$T/kernel-build "$top_srcdir/scripts/patch-ab.sh" --patch "$D/patch/kvm-only.patch" \
-	--out "$T/pab" --rounds 2 --sshloginfile "$T/hosts" >"$T/pab.out" 2>&1 || rc=$?
+	--out "$T/pab" --rounds 2 -j 2 --sshloginfile "$T/hosts" >"$T/pab.out" 2>&1 || rc=$?
 [[ $rc == 3 ]] || bad "patch-ab: exit $rc, not 3: $(tail -n3 "$T/pab.out")"
 n=0
 for d in "$T"/pab/jobs/*-r*; do
@@ -60,7 +61,7 @@ for d in "$T"/pab/jobs/*-r*; do
 	[[ $(cat "$d/status") == 0 ]] || bad "patch-ab: job $(basename "$d"): status $(cat "$d/status"): $(tail -n5 "$d/run.txt")"
 done
 [[ $n == 4 ]] || bad "patch-ab: $n job directories, not 4"
-grep -q "4 lab jobs" "$T/pab.out" || bad "patch-ab: no job count: $(head -n3 "$T/pab.out")"
+grep -q "4 lab jobs, 2 at a time" "$T/pab.out" || bad "patch-ab: no job count: $(head -n3 "$T/pab.out")"
 
 # kernel-ab: one round, base and new x zap-all and zap-slot = 4 jobs, all over ssh; the
 # stand-in lab writes no result files, so the merge finds none (exit 1) after every job.
