@@ -93,6 +93,16 @@ one_line_err
 expect 2 "$B" merge -o "$T/x.json" "$K"/zap-all-r1/delete.json "$D/result-61.json"
 one_line_err
 err_has '" differs between'
+# A job run with other --reps stays a run of its own, and merge says which parameter
+# keeps it apart (compare would otherwise meet two zap-all runs without a word).
+sed 's/"reps": *3/"reps":4/' "$K/zap-all-r2/delete.json" >"$T/reps4.json"
+expect 0 "$B" merge -o "$T/reps.json" "$K/zap-all-r1/delete.json" "$T/reps4.json"
+err_has "$T/reps4.json: run 1 (delete) has reps 4, the one before it 3: kept as a run of its own"
+one_line_err
+[ "$(get "$T/reps.json" runs.1.params.reps)" = 4 ] || bad "the other --reps run was not kept apart"
+expect 0 "$B" merge -o "$T/same.json" "$K/zap-all-r1/delete.json" "$K/zap-all-r2/delete.json"
+[ -s "$T/err" ] && bad "merge of joinable runs said something: $(cat "$T/err")"
+
 # refused_edit SED MESSAGE: round 2's job file edited by SED cannot join round 1's.
 refused_edit() {
 	sed "$1" "$K"/zap-all-r2/delete.json >"$T/edited.json"

@@ -409,6 +409,40 @@ static void join_schedule(json_object *acc, json_object *add)
 	}
 }
 
+/* A run kept apart although its scenario, variant and layout match one before it:
+ * compare and kinds would treat the two as one run's rivals, so say which parameter
+ * keeps them apart (a job run with other --reps, say). */
+static void warn_kept_apart(json_object *runs, json_object *add, const char *path, size_t i)
+{
+	static const char *const keys[] = { "scenario", "variant", "layout" };
+	json_object *pa = json_object_object_get(add, "params");
+
+	for (size_t k = 0; k < json_object_array_length(runs); k++) {
+		json_object *r = json_object_array_get_idx(runs, k);
+		json_object *pr = json_object_object_get(r, "params");
+		bool same = true;
+
+		for (size_t j = 0; j < ARRAY_SIZE(keys) && same; j++)
+			same = json_object_equal(json_object_object_get(r, keys[j]),
+						 json_object_object_get(add, keys[j]));
+		if (!same || !json_object_is_type(pa, json_type_object))
+			continue;
+		json_object_object_foreach(pa, key, v)
+		{
+			json_object *w = json_object_object_get(pr, key);
+
+			if (json_object_equal(v, w))
+				continue;
+			fprintf(stderr, "merge: %s: run %zu (%s) has %s %s, the one before it %s: "
+				"kept as a run of its own, not joined\n", path, i + 1,
+				jstring(add, "scenario") ? jstring(add, "scenario") : "?", key,
+				json_object_to_json_string(v),
+				w ? json_object_to_json_string(w) : "none");
+			return;
+		}
+	}
+}
+
 /* f's runs and schedule into acc (a deep copy of the first file). */
 static int join_file(json_object *acc, const struct rs_file *f, char *err, size_t len)
 {
@@ -432,6 +466,7 @@ static int join_file(json_object *acc, const struct rs_file *f, char *err, size_
 						f->runs[i].variant ? f->runs[i].variant : "?", why);
 			continue;
 		}
+		warn_kept_apart(runs, add, f->path, i);
 		if (json_object_deep_copy(add, &copy, NULL) < 0)
 			msb_die("out of memory");
 		json_object_array_add(runs, copy);
@@ -508,7 +543,7 @@ static const char about[] =
 	"variant, params and layout are joined (samples appended in file order, each\n"
 	"file's VMs numbered after the ones before, summaries computed again, rounds\n"
 	"added); runs that differ in any of these (another --guest-mem or --reps) stay\n"
-	"runs of their own. \"merged_from\" keeps each input's path, command line,\n"
+	"runs of their own (said on stderr where only params differ). \"merged_from\" keeps each input's path, command line,\n"
 	"times and completeness; \"command_line\" is this merge's. A file of another\n"
 	"host, kernel, KVM build, environment or memslot-bench, the same run twice, a\n"
 	"run without a per-VM index, or a run key that differs is refused.\n"
