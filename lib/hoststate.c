@@ -35,6 +35,7 @@ static const char *const names[HS_NITEMS] = {
 	[HS_MITIGATIONS] = "mitigations",
 	[HS_MITIGATIONS_CMDLINE] = "mitigations_cmdline",
 	[HS_CPU_GOVERNOR] = "cpu_governor",
+	[HS_CLOCKSOURCE] = "clocksource",
 	[HS_TCG_THREAD] = "tcg_thread",
 };
 
@@ -352,6 +353,9 @@ static void probe_files(const struct hs_ctx *c, struct host_state *s)
 		{ HS_TDP_MMU, "/sys/module/kvm/parameters/tdp_mmu", false },
 		{ HS_EPT, "/sys/module/kvm_intel/parameters/ept", false },
 		{ HS_NPT, "/sys/module/kvm_amd/parameters/npt", false },
+		/* hpet (the TCG lab) costs microseconds a read, tsc tens of ns */
+		{ HS_CLOCKSOURCE, "/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  false },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {

@@ -8,8 +8,8 @@
 #include "env.h"
 
 /* Host state that changes what a memslot update costs (lib/hoststate.c): the preemption
- * model, THP, NUMA balancing, KVM module parameters, mitigations, the CPU governor and
- * the lab's TCG thread mode. Each item is a value ("unknown" where it could not be read,
+ * model, THP, NUMA balancing, KVM module parameters, mitigations, the CPU governor, the
+ * clock source the timings read and the lab's TCG thread mode. Each item is a value ("unknown" where it could not be read,
  * never 0 or false; "n/a" where it does not apply) and where it was read. */
 enum hs_id {
 	HS_PREEMPT,             /* none, voluntary, full, lazy, rt, none-or-voluntary */
@@ -20,6 +20,7 @@ enum hs_id {
 	HS_MITIGATIONS,         /* /sys/devices/system/cpu/vulnerabilities/ summarised */
 	HS_MITIGATIONS_CMDLINE, /* mitigations= on the kernel command line, "not set" */
 	HS_CPU_GOVERNOR,        /* scaling_governor of each CPU, summarised */
+	HS_CLOCKSOURCE,         /* what every timestamp reads: tsc, kvm-clock, hpet, ... */
 	HS_TCG_THREAD,          /* the lab's -accel tcg,thread=; n/a outside a TCG lab */
 	HS_NITEMS
 };

@@ -71,6 +71,9 @@ static void test_dynamic_full(void)
 	/* cpu3 has no cpufreq; cpufreq/ and cpuidle/ are not CPUs */
 	CHECK_STR(V(s, HS_CPU_GOVERNOR), "performance x2, powersave x1, no cpufreq x1");
 	CHECK_HAS(SRC(s, HS_CPU_GOVERNOR), "(4 CPUs)");
+	CHECK_STR(V(s, HS_CLOCKSOURCE), "tsc");
+	CHECK_STR(SRC(s, HS_CLOCKSOURCE),
+		  "/sys/devices/system/clocksource/clocksource0/current_clocksource");
 	CHECK_STR(V(s, HS_TCG_THREAD), "unknown"); /* no host_env given */
 }
 
@@ -91,6 +94,7 @@ static void test_nonpreempt(void)
 	CHECK_STR(V(s, HS_MITIGATIONS), "unknown");
 	CHECK_STR(V(s, HS_MITIGATIONS_CMDLINE), "not set");
 	CHECK_STR(V(s, HS_CPU_GOVERNOR), "schedutil");
+	CHECK_STR(V(s, HS_CLOCKSOURCE), "hpet");
 }
 
 static void test_dynamic_gz(void)
@@ -245,6 +249,7 @@ static void test_diff(void)
 	CHECK_HAS(buf, "numa_balancing: 1 vs 0");
 	CHECK_HAS(buf, "nx_huge_pages: auto vs N");
 	CHECK_HAS(buf, "npt: unknown vs 1");
+	CHECK_HAS(buf, "clocksource: tsc vs hpet");
 	CHECK(!strstr(buf, "tdp_mmu"));
 	/* truncated, still terminated, still counted */
 	CHECK_EQ_INT(host_state_diff(a, b, small, sizeof(small)), n);
