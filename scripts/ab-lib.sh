@@ -17,13 +17,23 @@ in_group() { # COMMAND...: run it, wait, return its status
 	return "$rc"
 }
 
+# SIG to the group and to the process group of each of its leader's children: GNU
+# parallel runs every job in a group of its own and passes a signal on only once its
+# jobs really run (before that it ignores SIGTERM), so the jobs are signalled here too.
+# shellcheck disable=SC2317 # called from the signal traps
+ab_signal_group() { # SIG
+	local -a groups
+	mapfile -t groups < <(pgrep -P "$ab_child_pgid")
+	kill "-$1" -- "-$ab_child_pgid" "${groups[@]/#/-}" 2>/dev/null || true
+}
+
 # shellcheck disable=SC2317 # called from the signal traps
 ab_on_signal() { # EXIT_CODE
 	trap - INT TERM HUP
 	if [[ -n $ab_child_pgid ]]; then
-		kill -TERM -- "-$ab_child_pgid" 2>/dev/null || true
+		ab_signal_group TERM
 		sleep 2 # lab.sh's trap ends QEMU; then whatever is left
-		kill -KILL -- "-$ab_child_pgid" 2>/dev/null || true
+		ab_signal_group KILL
 	fi
 	echo "$ab_name: interrupted" >&2
 	exit "$1"
