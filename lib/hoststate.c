@@ -2,8 +2,9 @@
 /* Host state that changes what a memslot update costs, each item with where it was
  * read: the preemption model (since 6.10 rwlock_needbreak() is 0 on non-preemptible
  * kernels, so the zap does not yield mmu_lock), THP and khugepaged, NUMA balancing,
- * KVM's module parameters, CPU mitigations, the CPU governor and the lab's TCG thread
- * mode. Everything is read under a root directory so the tests can use a fake tree. */
+ * KVM's module parameters, CPU mitigations, the CPU governor, the clock source the
+ * timings read (what a clock read costs) and the lab's TCG thread mode. Everything is
+ * read under a root directory so the tests can use a fake tree. */
 #include "hoststate.h"
 #include "util.h"
 

@@ -8,9 +8,10 @@
 #include "env.h"
 
 /* Host state that changes what a memslot update costs (lib/hoststate.c): the preemption
- * model, THP, NUMA balancing, KVM module parameters, mitigations, the CPU governor, the
- * clock source the timings read and the lab's TCG thread mode. Each item is a value ("unknown" where it could not be read,
- * never 0 or false; "n/a" where it does not apply) and where it was read. */
+ * model, THP, NUMA balancing, KVM module parameters, mitigations, the CPU governor,
+ * the clock source the timings read and the lab's TCG thread mode. Each item is a
+ * value ("unknown" where it could not be read, never 0 or false; "n/a" where it does
+ * not apply) and where it was read. */
 enum hs_id {
 	HS_PREEMPT,             /* none, voluntary, full, lazy, rt, none-or-voluntary */
 	HS_RWLOCK_NEEDBREAK,    /* yes/no: does a contended mmu_lock make the zap yield */

@@ -17,22 +17,25 @@ in_group() { # COMMAND...: run it, wait, return its status
 	return "$rc"
 }
 
-# SIG to the group and to the process group of each of its leader's children: GNU
-# parallel runs every job in a group of its own and passes a signal on only once its
-# jobs really run (before that it ignores SIGTERM), so the jobs are signalled here too.
+# SIG to the group and to the process group of each child its leader has or had (in
+# ab_job_groups): GNU parallel runs every job in a group of its own and passes a
+# signal on only once its jobs really run (before that it ignores SIGTERM), so the
+# jobs are signalled here too, also after parallel itself has gone.
+ab_job_groups=()
 # shellcheck disable=SC2317 # called from the signal traps
 ab_signal_group() { # SIG
-	local -a groups
-	mapfile -t groups < <(pgrep -P "$ab_child_pgid")
-	kill "-$1" -- "-$ab_child_pgid" "${groups[@]/#/-}" 2>/dev/null || true
+	local p
+	for p in $(pgrep -P "$ab_child_pgid"); do ab_job_groups+=("-$p"); done
+	kill "-$1" -- "-$ab_child_pgid" "${ab_job_groups[@]}" 2>/dev/null || true
 }
 
 # shellcheck disable=SC2317 # called from the signal traps
 ab_on_signal() { # EXIT_CODE
+	[[ $BASHPID == "$$" ]] || exit "$1" # a child not yet exec'd (see lab.sh's cleanup)
 	trap - INT TERM HUP
 	if [[ -n $ab_child_pgid ]]; then
 		ab_signal_group TERM
-		sleep 2 # lab.sh's trap ends QEMU; then whatever is left
+		sleep 2 # the jobs end (their QEMU is in their group); then whatever is left
 		ab_signal_group KILL
 	fi
 	echo "$ab_name: interrupted" >&2

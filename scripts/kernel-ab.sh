@@ -39,14 +39,15 @@ Options:
                  status), DIR/base/ and DIR/new/ the merged result files
   --rounds N     VMs a variant and size per kernel = jobs a variant per
                  kernel (default 5; compare tests from 4 a side)
-  -j, --jobs N   lab jobs at once here (default 1: one after the other, so
-                 that no job's times include another's load; -j 2 on 4+
-                 CPUs halves the wall time)
+  -j, --jobs N   lab jobs at once here, or on each host of --sshloginfile
+                 (default 1: one after the other, so that no job's times
+                 include another's load; -j 2 on 4+ CPUs halves the wall
+                 time)
   --sshloginfile F
-                 run the jobs on the hosts in F (GNU parallel's format; -j
-                 is the jobs at once on each host, over a host's N/); each
-                 host needs this tree, MSB_BIN, the lab's kernel cache and DIR
-                 at the same paths (e.g. NFS); MSB_* variables go with them
+                 run the jobs on the hosts in F (GNU parallel's format; a
+                 host's N/ does not change -j); each host needs this tree,
+                 MSB_BIN, the lab's kernel cache and DIR at the same paths
+                 (e.g. NFS); MSB_* variables go with them
   --report-only DIR
                  merge DIR's jobs and write the report again (no lab)
   -h, --help     this text

@@ -544,7 +544,9 @@ plan_build() {
 }
 
 # shellcheck disable=SC2317 # called from the EXIT trap
-cleanup_work() { [[ -z ${work:-} ]] || rm -rf "$work"; }
+# Not in a child forked for `cmd &` that a signal reaches before it execs (it runs our
+# traps until then): the build goes on in this process.
+cleanup_work() { [[ -z ${work:-} || $BASHPID != "$$" ]] || rm -rf "$work"; }
 
 do_build() {
 	local what

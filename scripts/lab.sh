@@ -112,6 +112,7 @@ lab_check() {
 		die 3 "static busybox not found at $BUSYBOX (apt-get install busybox-static)"
 	fi
 	command -v cpio >/dev/null || die 3 "cpio not found (apt-get install cpio)"
+	command -v flock >/dev/null || die 3 "flock not found (apt-get install util-linux)"
 }
 
 # ---- validate ------------------------------------------------------------------------
@@ -334,8 +335,13 @@ build_initramfs() {
 # ---- per-run files -------------------------------------------------------------------
 
 # shellcheck disable=SC2317 # called from the EXIT trap
+# A child forked for `cmd &` runs lab.sh's traps until it execs: the timer killed in
+# that window (a QEMU that exits at once) ran this cleanup and removed the live run's
+# directory (CI: "line 564: .../console: No such file or directory"). Only lab.sh
+# itself cleans up or passes a signal on.
 cleanup() {
 	local p
+	[[ $BASHPID == "$$" ]] || return 0
 	set +e # must not change the exit status being reported
 	[[ -n $qemu_pid ]] && kill -KILL "$qemu_pid" 2>/dev/null
 	[[ -n $watch_pid ]] && kill "$watch_pid" 2>/dev/null
@@ -347,14 +353,22 @@ cleanup() {
 # Sets tmp (this run's directory, removed on exit) and share (9p tag msbrun;
 # /run/memslot-bench in the guest).
 make_run_dir() {
-	local d
+	local d p
 	# Sweep run dirs of lab.sh runs that were SIGKILLed (no trap ran). A run holds a
-	# lock on its pid file while it and its children live, so a free lock means a
-	# dead run. kill -0 on the pid was wrong twice: a live run in another PID
-	# namespace looked dead, and so did one whose pid file was not written yet.
+	# lock on its pid file while it and QEMU live, so a free lock means a dead run.
+	# kill -0 on the pid alone was wrong twice: a live run in another PID namespace
+	# looked dead, and so did one whose pid file was not written yet. It still
+	# guards the runs of an older lab.sh, which lock nothing.
 	for d in "${TMPDIR:-/tmp}"/msb-lab.*; do
-		[[ -f $d/pid && -O $d ]] || continue
-		flock -n "$d/pid" true 2>/dev/null && rm -rf "$d"
+		[[ -d $d && -O $d ]] || continue
+		if [[ -f $d/pid ]]; then
+			# 9< opens without creating: a run removing its own directory stays gone
+			{ flock -n 9 && read -r p <&9 && ! kill -0 "$p"; } 9<"$d/pid" 2>/dev/null || continue
+		else
+			# killed between mktemp and its pid file
+			[[ -n $(find "$d" -maxdepth 0 -mmin +1) ]] || continue
+		fi
+		rm -rf "$d" 2>/dev/null || true
 	done
 	qemu_pid='' watch_pid='' reader_pids=() interrupted=''
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/msb-lab.XXXXXX")
@@ -377,7 +391,7 @@ make_run_dir() {
 start_timer() { # SECONDS; sets watch_pid
 	local -a pdeath=()
 	command -v setpriv >/dev/null && pdeath=(setpriv --pdeathsig KILL)
-	"${pdeath[@]}" sleep "$1" &
+	"${pdeath[@]}" sleep "$1" {run_lock_fd}>&- &
 	watch_pid=$!
 }
 
@@ -387,7 +401,7 @@ start_timer() { # SECONDS; sets watch_pid
 # trap kills QEMU).
 # shellcheck disable=SC2317 # called from the traps
 on_signal() { # CODE NAME
-	[[ -z $interrupted && -n $qemu_pid ]] || exit "$1"
+	[[ $BASHPID == "$$" && -z $interrupted && -n $qemu_pid ]] || exit "$1"
 	interrupted=$1
 	echo "$2" >"$share/interrupt"
 	echo "lab.sh: SIG$2: passed into the guest, waiting up to ${MSB_LAB_GRACE:-60} s for it" \
@@ -499,17 +513,19 @@ share9p() { # ID PATH TAG [ro]
 # faster than a UART under TCG); they and the console go to FIFOs drained by
 # cat/tee here, so lab.sh's own stdout/stderr can be anything (pipe, file,
 # socket, tty).
+# They do not hold the run's lock (only lab.sh and QEMU do): a reader blocked opening
+# a FIFO that QEMU never opened must not keep a dead run's directory from the sweep.
 start_readers() {
 	mkfifo "$tmp/console" "$tmp/stdout" "$tmp/stderr"
 	if [[ $verbose == 1 ]]; then
-		tee "$tmp/console.log" <"$tmp/console" >&2 &
+		tee "$tmp/console.log" <"$tmp/console" >&2 {run_lock_fd}>&- &
 	else
-		cat <"$tmp/console" >"$tmp/console.log" &
+		cat <"$tmp/console" >"$tmp/console.log" {run_lock_fd}>&- &
 	fi
 	reader_pids+=($!)
-	cat <"$tmp/stdout" &
+	cat <"$tmp/stdout" {run_lock_fd}>&- &
 	reader_pids+=($!)
-	cat <"$tmp/stderr" >&2 &
+	cat <"$tmp/stderr" >&2 {run_lock_fd}>&- &
 	reader_pids+=($!)
 }
 

@@ -52,11 +52,12 @@ Options:
                      correction across rows)
   --out DIR          results (default results/patch-ab-SOURCE-SUBJECT-DATE/)
   -j, --jobs N       lab jobs at once here, or on each host of
-                     --sshloginfile (default: one per two CPUs here)
+                     --sshloginfile (default: one per two of this machine's
+                     CPUs, on every host)
   --sshloginfile F   spread the jobs over the hosts in F (GNU parallel's
-                     format; -j overrides a host's N/); each host needs this
-                     tree, the build cache and --out at the same paths (e.g.
-                     NFS)
+                     format; a host's N/ does not change -j); each host needs
+                     this tree, the build cache and --out at the same paths
+                     (e.g. NFS)
   --lock FILE        hold FILE (flock) around each lab boot
   --timeout S        per lab boot (default 1800)
   -h, --help         this text

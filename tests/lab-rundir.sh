@@ -9,12 +9,13 @@
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=tests/cli-lib.sh
 . "$top_srcdir/tests/cli-lib.sh"
-export MSB_LAB_PATH=$top_builddir/bench TMPDIR=$T/tmp
+export MSB_LAB_PATH=$top_builddir/bench TMPDIR=$T/tmp XDG_CACHE_HOME=$T/cache
 mkdir -p "$TMPDIR"
 LAB=$top_srcdir/scripts/lab.sh
 
-# A QEMU that boots nothing: it records its pid, sleeps $T/nap seconds (exec: the lab's
-# --pdeathsig reaches the sleep), and its "guest" reports status 0.
+# A QEMU that boots nothing: its "guest" reports status 0, it records its pid, waits
+# for $T/go where $T/hold exists, then sleeps $T/nap seconds (exec: the lab's
+# --pdeathsig reaches the sleep).
 cat >"$T/qemu" <<EOS
 #!/bin/bash
 [ "\$1" = --version ] && { echo "QEMU emulator version 9.9.9"; exit 0; }
@@ -26,6 +27,10 @@ for a in "\$@"; do
 done
 echo 0 >"\$share/status"
 echo \$\$ >>"$T/qemu.pids"
+if [ -e "$T/hold" ]; then
+	rm -f "$T/hold"
+	for i in \$(seq 300); do [ -e "$T/go" ] && break; sleep 0.1; done
+fi
 exec sleep "\$(cat "$T/nap")"
 EOS
 chmod +x "$T/qemu"
@@ -41,21 +46,44 @@ lab() { # NAME [WRAPPER...]: one lab run, output in $T/NAME.out
 }
 run_dirs() { find "$TMPDIR" -maxdepth 1 -name 'msb-lab.*' -type d | wc -l; }
 
-# 1. A live run that another run cannot see: the other run starts while the first
-# one's QEMU sleeps, in a PID namespace of its own.
-if unshare --pid --fork --mount-proc true 2>/dev/null; then
-	echo 2 >"$T/nap"
+# 1. A live run that another run cannot see: the other run starts and ends while the
+# first one's QEMU waits, in a PID namespace of its own (a user namespace too where
+# root's is not permitted).
+ns=()
+for try in "unshare --pid --fork --mount-proc" "unshare --user --map-root-user --pid --fork --mount-proc"; do
+	# shellcheck disable=SC2086 # the words of $try
+	unshare ${try#unshare } true 2>/dev/null && { read -r -a ns <<<"$try"; break; }
+done
+if ((${#ns[@]})); then
+	echo 0 >"$T/nap"
+	: >"$T/hold"
 	lab live &
 	live=$!
-	for ((i = 0; i < 50; i++)); do [[ -s $T/qemu.pids ]] && break; sleep 0.1; done
-	echo 0 >"$T/nap"
-	lab ns unshare --pid --fork --mount-proc || bad "run in another PID namespace: $(tail -n2 "$T/ns.out")"
+	for ((i = 0; i < 100; i++)); do [[ -s $T/qemu.pids ]] && break; sleep 0.1; done
+	[[ -s $T/qemu.pids ]] || bad "the live run's QEMU never started: $(tail -n2 "$T/live.out")"
+	lab ns "${ns[@]}" || bad "run in another PID namespace: $(tail -n2 "$T/ns.out")"
+	: >"$T/go"
 	wait "$live" || bad "a live run was swept by a run in another PID namespace: $(tail -n2 "$T/live.out")"
 else
 	echo "note: unshare --pid not permitted here: the PID namespace case is not checked"
 fi
 
-# 2. Eight runs at once, three times.
+# 2. Left by others: an older lab.sh's live run (a pid file it does not lock, its pid
+# alive) is kept, its dead one swept; a directory that never got a pid file is swept
+# once it is a minute old, not before.
+mkdir "$TMPDIR/msb-lab.oldlive" "$TMPDIR/msb-lab.olddead" "$TMPDIR/msb-lab.nopid" "$TMPDIR/msb-lab.young"
+echo $$ >"$TMPDIR/msb-lab.oldlive/pid"
+dead=$(sh -c 'echo $$') # a process that has ended
+echo "$dead" >"$TMPDIR/msb-lab.olddead/pid"
+touch -d '-2 minutes' "$TMPDIR/msb-lab.nopid"
+lab sweep || bad "run beside left-over directories: $(tail -n2 "$T/sweep.out")"
+[[ -d $TMPDIR/msb-lab.oldlive ]] || bad "an older lab.sh's live run was swept"
+[[ -d $TMPDIR/msb-lab.olddead ]] && bad "an older lab.sh's dead run was not swept"
+[[ -d $TMPDIR/msb-lab.nopid ]] && bad "a directory without a pid file, 2 minutes old, was not swept"
+[[ -d $TMPDIR/msb-lab.young ]] || bad "a directory without a pid file, just made, was swept"
+rm -rf "$TMPDIR/msb-lab.oldlive" "$TMPDIR/msb-lab.young"
+
+# 3. Eight runs at once, three times.
 echo 0 >"$T/nap"
 for round in 1 2 3; do
 	pids=()
@@ -69,7 +97,7 @@ for round in 1 2 3; do
 done
 [[ $(run_dirs) == 0 ]] || bad "$(run_dirs) run directories left after runs that ended"
 
-# 3. A SIGKILLed run leaves its directory (no trap runs); the next run sweeps it.
+# 4. A SIGKILLed run leaves its directory (no trap runs); the next run sweeps it.
 echo 30 >"$T/nap"
 : >"$T/qemu.pids"
 mkdir -p "$T/killed"

@@ -102,6 +102,35 @@ one_line_err
 [ "$(get "$T/reps.json" runs.1.params.reps)" = 4 ] || bad "the other --reps run was not kept apart"
 expect 0 "$B" merge -o "$T/same.json" "$K/zap-all-r1/delete.json" "$K/zap-all-r2/delete.json"
 [ -s "$T/err" ] && bad "merge of joinable runs said something: $(cat "$T/err")"
+# Another size is a run of its own by design (kernel-ab's --guest-mem 256M,1G): no word.
+sed 's/"guest_mem": *16777216/"guest_mem":33554432/' "$K/zap-all-r2/delete.json" >"$T/32m.json"
+expect 0 "$B" merge -o "$T/sizes.json" "$K/zap-all-r1/delete.json" "$T/32m.json"
+[ -s "$T/err" ] && bad "merge of two sizes said something: $(cat "$T/err")"
+[ "$(get "$T/sizes.json" runs.1.params.guest_mem)" = 33554432 ] || bad "the 32M run is not a run of its own"
+# A refusal after a note is still one line (notes are printed once the file is written):
+# the reps note comes while joining the 2nd file, the refusal while joining the 3rd.
+sed '0,/"headline": *true/s//"headline":false/' "$K/zap-all-r3/delete.json" >"$T/headline.json"
+expect 2 "$B" merge -o "$T/x.json" "$K/zap-all-r1/delete.json" "$T/reps4.json" "$T/headline.json"
+one_line_err
+err_has "is described otherwise"
+
+# The clock source may differ between inputs (each lab boot picks its own): joined,
+# host_state's clocksource "mixed", each input's in merged_from, and a note.
+clock() { # FILE SOURCE OUT
+	sed "s/\"host_state\": *{/&\"clocksource\":{\"value\":\"$2\",\"source\":\"x\"},/" "$1" >"$3"
+}
+clock "$K/zap-all-r1/delete.json" hpet "$T/hpet1.json"
+clock "$K/zap-all-r2/delete.json" hpet "$T/hpet2.json"
+clock "$K/zap-all-r3/delete.json" tsc "$T/tsc3.json"
+expect 0 "$B" merge -o "$T/clk.json" "$T/hpet1.json" "$T/hpet2.json"
+[ -s "$T/err" ] && bad "merge on one clock source said something: $(cat "$T/err")"
+[ "$(get "$T/clk.json" host_state.clocksource.value)" = hpet ] || bad "one clock source: not kept"
+expect 0 "$B" merge -o "$T/mixed.json" "$T/hpet1.json" "$T/hpet2.json" "$T/tsc3.json"
+err_has "the inputs ran on different clock sources (hpet, tsc, ...): joined"
+one_line_err
+[ "$(get "$T/mixed.json" host_state.clocksource.value)" = mixed ] || bad "mixed clock sources: not 'mixed'"
+[ "$(get "$T/mixed.json" merged_from.2.clocksource)" = tsc ] || bad "merged_from lacks an input's clock source"
+[ "$(get "$T/mixed.json" runs.0.rounds)" = 3 ] || bad "mixed clock sources: the runs were not joined"
 
 # refused_edit SED MESSAGE: round 2's job file edited by SED cannot join round 1's.
 refused_edit() {
@@ -112,6 +141,8 @@ refused_edit() {
 }
 # Another host only.
 refused_edit 's/"nodename": *"[^"]*"/"nodename":"elsewhere"/' '"host" differs'
+# Host state other than the clock source (here THP) still stops a merge.
+refused_edit '0,/"value": *"madvise"/s//"value":"never"/' '"host_state" differs'
 # Another KVM build (lab.sh --kvm-modules records it in the environment): base and
 # patched never join.
 for k in aaaa bbbb; do

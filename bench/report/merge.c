@@ -42,6 +42,34 @@ static const char *jstring(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/* The clock source an input's timings read (host_state), NULL where not recorded. */
+static const char *clocksource_of(json_object *root)
+{
+	json_object *hs = json_object_object_get(root, "host_state");
+
+	return jstring(json_object_object_get(hs, "clocksource"), "value");
+}
+
+/* Host states equal but for the clock source, which each lab boot picks anew (the TSC
+ * marked unstable in one boot, not in the next): it changes what a clock read costs,
+ * not what KVM does, so it does not stop a merge; merged_from keeps each input's. */
+static bool same_host_state(json_object *a, json_object *b)
+{
+	json_object *ca = NULL, *cb = NULL;
+	bool same;
+
+	if (!json_object_is_type(a, json_type_object) || !json_object_is_type(b, json_type_object))
+		return json_object_equal(a, b);
+	if (json_object_deep_copy(a, &ca, NULL) < 0 || json_object_deep_copy(b, &cb, NULL) < 0)
+		msb_die("out of memory");
+	json_object_object_del(ca, "clocksource");
+	json_object_object_del(cb, "clocksource");
+	same = json_object_equal(ca, cb);
+	json_object_put(ca);
+	json_object_put(cb);
+	return same;
+}
+
 /* Every shared key of a and b equal, and none only in one of them. */
 static int same_file_kind(json_object *a, json_object *b, const char *pa, const char *pb,
 			  char *err, size_t len)
@@ -54,7 +82,8 @@ static int same_file_kind(json_object *a, json_object *b, const char *pa, const 
 			continue;
 		if (!json_object_object_get_ex(b, key, &v))
 			return msb_fail(err, len, "%s has \"%s\", %s has not", pa, key, pb);
-		if (!json_object_equal(va, v))
+		if (!json_object_equal(va, v) &&
+		    !(!strcmp(key, "host_state") && same_host_state(va, v)))
 			return msb_fail(err, len, "\"%s\" differs between %s and %s: not runs of "
 					"one build on one host and kernel", key, pa, pb);
 	}
@@ -331,6 +360,9 @@ static json_object *provenance(const struct rs_file *f)
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (json_object_object_get_ex(f->root, keys[i], &v))
 			json_object_object_add(o, keys[i], json_object_get(v));
+	if (clocksource_of(f->root))
+		json_object_object_add(o, "clocksource",
+				       json_object_new_string(clocksource_of(f->root)));
 	return o;
 }
 
@@ -409,10 +441,33 @@ static void join_schedule(json_object *acc, json_object *add)
 	}
 }
 
-/* A run kept apart although its scenario, variant and layout match one before it:
- * compare and kinds would treat the two as one run's rivals, so say which parameter
- * keeps them apart (a job run with other --reps, say). */
-static void warn_kept_apart(json_object *runs, json_object *add, const char *path, size_t i)
+static const char *plain(json_object *v)
+{
+	return v ? json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE)
+		 : "none";
+}
+
+/* The first key of a's or b's params whose values differ, NULL if none. */
+static const char *differing_param(json_object *a, json_object *b)
+{
+	if (!json_object_is_type(a, json_type_object) || !json_object_is_type(b, json_type_object))
+		return json_object_equal(a, b) ? NULL : "params";
+	json_object_object_foreach(a, key, v)
+		if (!json_object_equal(v, json_object_object_get(b, key)))
+			return key;
+	json_object_object_foreach(b, key2, v2)
+		if (!json_object_object_get_ex(a, key2, NULL))
+			return key2;
+	return NULL;
+}
+
+/* A run kept apart although its scenario, variant, layout and size match a run before
+ * it: compare and kinds would meet two such runs, so a note says which parameter keeps
+ * them apart (a job run with another --reps, say). Another size is a run of its own by
+ * design (--guest-mem A,B), said nothing of. */
+static void note_kept_apart(json_object *runs, json_object *add, const char *path, size_t i,
+			    json_object *notes)
 {
 	static const char *const keys[] = { "scenario", "variant", "layout" };
 	json_object *pa = json_object_object_get(add, "params");
@@ -420,31 +475,29 @@ static void warn_kept_apart(json_object *runs, json_object *add, const char *pat
 	for (size_t k = 0; k < json_object_array_length(runs); k++) {
 		json_object *r = json_object_array_get_idx(runs, k);
 		json_object *pr = json_object_object_get(r, "params");
-		bool same = true;
+		bool same = json_object_equal(json_object_object_get(pa, "guest_mem"),
+					      json_object_object_get(pr, "guest_mem"));
+		const char *key;
+		char line[512];
 
 		for (size_t j = 0; j < ARRAY_SIZE(keys) && same; j++)
 			same = json_object_equal(json_object_object_get(r, keys[j]),
 						 json_object_object_get(add, keys[j]));
-		if (!same || !json_object_is_type(pa, json_type_object))
+		if (!same || !(key = differing_param(pa, pr)))
 			continue;
-		json_object_object_foreach(pa, key, v)
-		{
-			json_object *w = json_object_object_get(pr, key);
-
-			if (json_object_equal(v, w))
-				continue;
-			fprintf(stderr, "merge: %s: run %zu (%s) has %s %s, the one before it %s: "
-				"kept as a run of its own, not joined\n", path, i + 1,
-				jstring(add, "scenario") ? jstring(add, "scenario") : "?", key,
-				json_object_to_json_string(v),
-				w ? json_object_to_json_string(w) : "none");
-			return;
-		}
+		snprintf(line, sizeof(line), "%s: run %zu (%s) has %s %s, the one before it %s: "
+			 "kept as a run of its own, not joined", path, i + 1,
+			 jstring(add, "scenario") ? jstring(add, "scenario") : "?", key,
+			 plain(json_object_object_get(pa, key)),
+			 plain(json_object_object_get(pr, key)));
+		json_object_array_add(notes, json_object_new_string(line));
+		return;
 	}
 }
 
 /* f's runs and schedule into acc (a deep copy of the first file). */
-static int join_file(json_object *acc, const struct rs_file *f, char *err, size_t len)
+static int join_file(json_object *acc, const struct rs_file *f, json_object *notes, char *err,
+		     size_t len)
 {
 	json_object *runs = json_object_object_get(acc, "runs"), *v;
 	const char *start = jstring(f->root, "start_time"), *end = jstring(f->root, "end_time");
@@ -466,7 +519,7 @@ static int join_file(json_object *acc, const struct rs_file *f, char *err, size_
 						f->runs[i].variant ? f->runs[i].variant : "?", why);
 			continue;
 		}
-		warn_kept_apart(runs, add, f->path, i);
+		note_kept_apart(runs, add, f->path, i, notes);
 		if (json_object_deep_copy(add, &copy, NULL) < 0)
 			msb_die("out of memory");
 		json_object_array_add(runs, copy);
@@ -510,8 +563,38 @@ static int check_no_repeat(json_object *list, char *err, size_t len)
 	return 0;
 }
 
-/* The merged document: the first file, then every other joined in order. */
-static json_object *merge_files(const struct result_set *rs, char *err, size_t len)
+/* Inputs on different clock sources: the merged host_state says "mixed" (each input's
+ * is in merged_from), and a note says so. */
+static void mark_mixed_clocks(json_object *acc, json_object *notes)
+{
+	json_object *list = json_object_object_get(acc, "merged_from");
+	json_object *cs = json_object_object_get(json_object_object_get(acc, "host_state"),
+						 "clocksource");
+	const char *first = NULL;
+	char line[256];
+
+	for (size_t i = 0; i < json_object_array_length(list); i++) {
+		const char *c = jstring(json_object_array_get_idx(list, i), "clocksource");
+
+		if (!c || (first && !strcmp(c, first)))
+			continue;
+		if (!first) {
+			first = c;
+			continue;
+		}
+		snprintf(line, sizeof(line), "the inputs ran on different clock sources (%s, %s, "
+			 "...): joined; each input's is in merged_from", first, c);
+		json_object_array_add(notes, json_object_new_string(line));
+		if (json_object_is_type(cs, json_type_object))
+			json_object_object_add(cs, "value", json_object_new_string("mixed"));
+		return;
+	}
+}
+
+/* The merged document: the first file, then every other joined in order; what was
+ * joined with a caveat goes to notes (lines for stderr once the file is written). */
+static json_object *merge_files(const struct result_set *rs, json_object *notes, char *err,
+				size_t len)
 {
 	json_object *acc = NULL;
 
@@ -525,7 +608,7 @@ static json_object *merge_files(const struct result_set *rs, char *err, size_t l
 	json_object_object_add(acc, "merged_from", json_object_new_array());
 	add_provenance(json_object_object_get(acc, "merged_from"), &rs->files[0]);
 	for (size_t i = 1; i < rs->nfiles; i++)
-		if (join_file(acc, &rs->files[i], err, len) < 0) {
+		if (join_file(acc, &rs->files[i], notes, err, len) < 0) {
 			json_object_put(acc);
 			return NULL;
 		}
@@ -533,6 +616,7 @@ static json_object *merge_files(const struct result_set *rs, char *err, size_t l
 		json_object_put(acc);
 		return NULL;
 	}
+	mark_mixed_clocks(acc, notes);
 	return acc;
 }
 
@@ -543,10 +627,13 @@ static const char about[] =
 	"variant, params and layout are joined (samples appended in file order, each\n"
 	"file's VMs numbered after the ones before, summaries computed again, rounds\n"
 	"added); runs that differ in any of these (another --guest-mem or --reps) stay\n"
-	"runs of their own (said on stderr where only params differ). \"merged_from\" keeps each input's path, command line,\n"
-	"times and completeness; \"command_line\" is this merge's. A file of another\n"
-	"host, kernel, KVM build, environment or memslot-bench, the same run twice, a\n"
-	"run without a per-VM index, or a run key that differs is refused.\n"
+	"runs of their own (a line on stderr where a run of the same scenario,\n"
+	"variant, layout and size differs in another parameter). \"merged_from\" keeps\n"
+	"each input's path, command line, times, completeness and clock source;\n"
+	"\"command_line\" is this merge's. A file of another host, kernel, KVM build,\n"
+	"environment or memslot-bench, the same run twice, a run without a per-VM\n"
+	"index, or a run key that differs is refused; inputs that differ only in the\n"
+	"clock source are joined (host_state's clocksource says \"mixed\").\n"
 	"Exit status: 0 written, 2 bad usage or input (one line on stderr).";
 
 int cmd_merge(int argc, char **argv)
@@ -583,7 +670,8 @@ int cmd_merge(int argc, char **argv)
 		if (rs_load(&rs, argv[i], err, sizeof(err)) < 0)
 			msb_usage_error("merge", "%s", err);
 	}
-	json_object *merged = merge_files(&rs, err, sizeof(err));
+	json_object *notes = json_object_new_array();
+	json_object *merged = merge_files(&rs, notes, err, sizeof(err));
 
 	if (!merged)
 		msb_usage_error("merge", "%s", err);
@@ -594,6 +682,11 @@ int cmd_merge(int argc, char **argv)
 	json_object_object_add(merged, "command_line", cl);
 	if (json_write_file(merged, o.out, o.force, err, sizeof(err)) < 0)
 		msb_usage_error("merge", "%s", err);
+	/* after the write: a refusal stays one line */
+	for (size_t i = 0; i < json_object_array_length(notes); i++)
+		fprintf(stderr, "merge: %s\n",
+			json_object_get_string(json_object_array_get_idx(notes, i)));
+	json_object_put(notes);
 	json_object_put(merged);
 	rs_free(&rs);
 	return 0;
