@@ -334,11 +334,11 @@ build_initramfs() {
 
 # ---- per-run files -------------------------------------------------------------------
 
-# shellcheck disable=SC2317 # called from the EXIT trap
 # A child forked for `cmd &` runs lab.sh's traps until it execs: the timer killed in
 # that window (a QEMU that exits at once) ran this cleanup and removed the live run's
 # directory (CI: "line 564: .../console: No such file or directory"). Only lab.sh
 # itself cleans up or passes a signal on.
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
 	local p
 	[[ $BASHPID == "$$" ]] || return 0
