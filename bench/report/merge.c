@@ -8,14 +8,15 @@
  * differs) is refused with one line: a merged file never hides a difference. */
 #include "config.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cmd.h"
+#include "merge_join.h"
 #include "model.h"
 #include "opts.h"
+#include "report.h"
 #include "result.h"
 #include "util.h"
 
@@ -33,21 +34,10 @@ static bool is_per_file_key(const char *key)
 	return false;
 }
 
-static const char *jstring(json_object *o, const char *key)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* The clock source an input's timings read (host_state), NULL where not recorded. */
 static const char *clocksource_of(json_object *root)
 {
-	json_object *hs = json_object_object_get(root, "host_state");
-
-	return jstring(json_object_object_get(hs, "clocksource"), "value");
+	return jstr(root, "host_state.clocksource.value", NULL);
 }
 
 /* Host states equal but for the clock source, which each lab boot picks anew (the TSC
@@ -111,244 +101,6 @@ static bool same_run(json_object *a, json_object *b)
 	return true;
 }
 
-static double num(json_object *o, const char *key, double dflt)
-{
-	json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !(json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
-		return dflt;
-	return json_object_get_double(v);
-}
-
-static void set_int(json_object *o, const char *key, double v)
-{
-	json_object_object_add(o, key, json_object_new_int64((int64_t)v));
-}
-
-static bool is_index(json_object *m)
-{
-	const char *role = jstring(m, "role");
-
-	return role && !strcmp(role, "index");
-}
-
-/* A run with samples but no index metric: its VMs could not be told apart joined. */
-static bool lacks_index(json_object *run)
-{
-	json_object *metrics;
-
-	if (!json_object_object_get_ex(run, "metrics", &metrics))
-		return false;
-	json_object_object_foreach(metrics, name, m)
-	{
-		(void)name;
-		if (is_index(m))
-			return false;
-	}
-	return true;
-}
-
-/* The VMs (rounds) a run already holds: its rounds, or one past its largest index. */
-static double run_vms(json_object *run)
-{
-	double vms = num(run, "rounds", 0);
-	json_object *metrics;
-
-	if (!json_object_object_get_ex(run, "metrics", &metrics))
-		return vms;
-	json_object_object_foreach(metrics, name, m)
-	{
-		size_t n;
-		double *v;
-
-		(void)name;
-		if (!is_index(m))
-			continue;
-		v = rs_json_samples(m, &n);
-		for (size_t i = 0; i < n; i++)
-			vms = fmax(vms, v[i] + 1);
-		free(v);
-	}
-	return vms;
-}
-
-/* Two metrics' descriptions (unit, role, kind, headline, ...): all but their values. */
-static bool same_metric_kind(json_object *a, json_object *b)
-{
-	json_object *v;
-
-	json_object_object_foreach(a, key, va)
-	{
-		if (strcmp(key, "samples") && strcmp(key, "summary") &&
-		    (!json_object_object_get_ex(b, key, &v) || !json_object_equal(va, v)))
-			return false;
-	}
-	json_object_object_foreach(b, key2, vb)
-	{
-		(void)vb;
-		if (!json_object_object_get_ex(a, key2, NULL))
-			return false;
-	}
-	return true;
-}
-
-/* acc.metrics[name] += add.metrics[name] (index values shifted by vm_off), summary
- * again. Both runs must have the same metrics. */
-static int join_metrics(json_object *acc, json_object *add, double vm_off, char *err,
-			size_t len)
-{
-	json_object *ma, *mb;
-
-	bool ha = json_object_object_get_ex(acc, "metrics", &ma);
-	bool hb = json_object_object_get_ex(add, "metrics", &mb);
-
-	if (ha != hb)
-		return msb_fail(err, len, "one has samples, the other none");
-	if (!ha)
-		return 0; /* both unsupported, for the same reason (status is equal) */
-	json_object_object_foreach(ma, only, x)
-	{
-		(void)x;
-		if (!json_object_object_get_ex(mb, only, NULL))
-			return msb_fail(err, len, "metric %s is in one only", only);
-	}
-	json_object_object_foreach(mb, name, from)
-	{
-		json_object *m = json_object_object_get(ma, name);
-		json_object *to = json_object_object_get(m, "samples");
-		json_object *samples = json_object_object_get(from, "samples");
-		size_t n, total;
-		double *v;
-
-		if (!to)
-			return msb_fail(err, len, "metric %s is in one only", name);
-		if (!same_metric_kind(m, from))
-			return msb_fail(err, len, "metric %s is described otherwise (unit, role, "
-					"kind or headline)", name);
-
-		n = json_object_array_length(samples);
-		for (size_t i = 0; i < n; i++) {
-			json_object *x = json_object_array_get_idx(samples, i);
-
-			json_object_array_add(to, is_index(from)
-						      ? json_object_new_int64((int64_t)(
-							  json_object_get_double(x) + vm_off))
-						      : json_object_get(x));
-		}
-		v = rs_json_samples(m, &total);
-		json_object_object_add(m, "summary", result_summary_json(v, total));
-		free(v);
-	}
-	return 0;
-}
-
-/* acc.key += add.key for a number both have. */
-static void add_number(json_object *acc, json_object *add, const char *key)
-{
-	set_int(acc, key, num(acc, key, 0) + num(add, key, 0));
-}
-
-/* placement: the plan and the CPUs the threads ran on must be the same; the sampled
- * pages (counted over the VMs) add up; it matched only if it matched in both. */
-static int join_placement(json_object *acc, json_object *add, char *err, size_t len)
-{
-	json_object *aa, *ab, *v;
-
-	json_object_object_foreach(add, key, val)
-	{
-		if (!strcmp(key, "actual") || !strcmp(key, "match") || !strcmp(key, "mismatch"))
-			continue;
-		if (!json_object_object_get_ex(acc, key, &v) || !json_object_equal(v, val))
-			return msb_fail(err, len, "\"placement.%s\" differs", key);
-	}
-	if (!json_object_object_get_ex(acc, "actual", &aa) ||
-	    !json_object_object_get_ex(add, "actual", &ab) ||
-	    !json_object_is_type(aa, json_type_object) || !json_object_is_type(ab, json_type_object) ||
-	    !json_object_is_type(json_object_object_get(aa, "mem_pages_by_node"), json_type_object) ||
-	    !json_object_is_type(json_object_object_get(ab, "mem_pages_by_node"), json_type_object))
-		return msb_fail(err, len, "\"placement.actual\" is missing or malformed");
-	if (!json_object_equal(json_object_object_get(aa, "vcpu_cpus"),
-			       json_object_object_get(ab, "vcpu_cpus")) ||
-	    !json_object_equal(json_object_object_get(aa, "ioctl_cpu"),
-			       json_object_object_get(ab, "ioctl_cpu")))
-		return msb_fail(err, len, "the threads ran on other CPUs (\"placement.actual\")");
-	add_number(aa, ab, "pages_sampled");
-	add_number(aa, ab, "pages_absent");
-	json_object *na = json_object_object_get(aa, "mem_pages_by_node");
-	json_object_object_foreach(json_object_object_get(ab, "mem_pages_by_node"), node, cnt)
-	{
-		(void)cnt;
-		add_number(na, json_object_object_get(ab, "mem_pages_by_node"), node);
-	}
-	if (!json_object_get_boolean(json_object_object_get(add, "match")))
-		json_object_object_add(acc, "match", json_object_new_boolean(false));
-	if (json_object_is_type(json_object_object_get(acc, "mismatch"), json_type_null) &&
-	    json_object_object_get_ex(add, "mismatch", &v) && v)
-		json_object_object_add(acc, "mismatch", json_object_get(v));
-	return 0;
-}
-
-/* Per-run keys joined by rule; every other key must be equal. */
-static int join_run(json_object *acc, json_object *add, double file_vm_off, char *err,
-		    size_t len)
-{
-	double off = run_vms(acc);
-	json_object *v;
-
-	if (lacks_index(acc) || lacks_index(add))
-		return msb_fail(err, len, "no per-VM index metric (role \"index\"): joined, "
-				"its VMs could not be told apart");
-
-	json_object_object_foreach(add, key, val)
-	{
-		size_t kl = strlen(key);
-
-		if (!strcmp(key, "metrics") || !strcmp(key, "rounds") ||
-		    !strcmp(key, "setup_ns") || !strcmp(key, "peak_rss_bytes"))
-			continue;
-		if (!strcmp(key, "placement") && json_object_object_get_ex(acc, key, &v)) {
-			if (join_placement(v, val, err, len) < 0)
-				return -1;
-			continue;
-		}
-		if (kl > 4 && !strcmp(key + kl - 4, "_vms") &&
-		    json_object_is_type(val, json_type_array) &&
-		    json_object_object_get_ex(acc, key, &v) &&
-		    json_object_is_type(v, json_type_array)) {
-			for (size_t i = 0; i < json_object_array_length(val); i++) {
-				json_object *e = NULL;
-
-				if (json_object_deep_copy(json_object_array_get_idx(val, i), &e,
-							  NULL) < 0)
-					msb_die("out of memory");
-				/* "vm" as in the schedule: numbered over the file */
-				if (json_object_is_type(e, json_type_object) &&
-				    json_object_object_get_ex(e, "vm", NULL))
-					set_int(e, "vm", num(e, "vm", 0) + file_vm_off);
-				json_object_array_add(v, e);
-			}
-			continue;
-		}
-		if (!json_object_object_get_ex(acc, key, &v) || !json_object_equal(v, val))
-			return msb_fail(err, len, "\"%s\" differs", key);
-	}
-	json_object_object_foreach(acc, key2, val2)
-	{
-		(void)val2;
-		if (!json_object_object_get_ex(add, key2, NULL))
-			return msb_fail(err, len, "\"%s\" is in one only", key2);
-	}
-	if (join_metrics(acc, add, off, err, len) < 0)
-		return -1;
-	set_int(acc, "rounds", num(acc, "rounds", 0) + num(add, "rounds", 0));
-	set_int(acc, "setup_ns", fmax(num(acc, "setup_ns", 0), num(add, "setup_ns", 0)));
-	if (num(acc, "peak_rss_bytes", -1) >= 0 || num(add, "peak_rss_bytes", -1) >= 0)
-		set_int(acc, "peak_rss_bytes", /* null where it was not read */
-			fmax(num(acc, "peak_rss_bytes", -1), num(add, "peak_rss_bytes", -1)));
-	return 0;
-}
-
 /* One line of provenance per input: where it came from and what ran. */
 static json_object *provenance(const struct rs_file *f)
 {
@@ -378,67 +130,6 @@ static void add_provenance(json_object *list, const struct rs_file *f)
 	}
 	for (size_t i = 0; i < json_object_array_length(own); i++)
 		json_object_array_add(list, json_object_get(json_object_array_get_idx(own, i)));
-}
-
-/* One past the largest "vm" of a schedule's first n entries (0 without any). */
-static double schedule_next_vm(json_object *vms, size_t n)
-{
-	double vm = 0;
-
-	for (size_t i = 0; i < n; i++)
-		vm = fmax(vm, num(json_object_array_get_idx(vms, i), "vm", -1) + 1);
-	return vm;
-}
-
-/* One past the largest "round" among the first n entries of e's variant, size and
- * layout: rounds count per run, as the runs' per-VM index does. */
-static double schedule_next_round(json_object *vms, size_t n, json_object *e)
-{
-	static const char *const keys[] = { "variant", "size", "layout" };
-	double round = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		json_object *o = json_object_array_get_idx(vms, i);
-		bool same = true;
-
-		for (size_t k = 0; k < ARRAY_SIZE(keys) && same; k++)
-			same = json_object_equal(json_object_object_get(o, keys[k]),
-						 json_object_object_get(e, keys[k]));
-		if (same)
-			round = fmax(round, num(o, "round", -1) + 1);
-	}
-	return round;
-}
-
-static json_object *schedule_vms(json_object *root)
-{
-	json_object *v = json_object_object_get(json_object_object_get(root, "schedule"), "vms");
-
-	return json_object_is_type(v, json_type_array) ? v : NULL;
-}
-
-/* add's schedule after acc's: VMs numbered over the file, rounds per run. */
-static void join_schedule(json_object *acc, json_object *add)
-{
-	json_object *va = schedule_vms(acc), *vb = schedule_vms(add);
-	size_t n;
-	double vm;
-
-	if (!va || !vb)
-		return;
-	n = json_object_array_length(va);
-	vm = schedule_next_vm(va, n);
-	for (size_t i = 0; i < json_object_array_length(vb); i++) {
-		json_object *e = json_object_array_get_idx(vb, i), *copy = NULL;
-
-		if (json_object_deep_copy(e, &copy, NULL) < 0)
-			msb_die("out of memory");
-		if (json_object_is_type(copy, json_type_object)) {
-			set_int(copy, "vm", num(copy, "vm", 0) + vm);
-			set_int(copy, "round", num(copy, "round", 0) + schedule_next_round(va, n, e));
-		}
-		json_object_array_add(va, copy);
-	}
 }
 
 static const char *plain(json_object *v)
@@ -487,7 +178,7 @@ static void note_kept_apart(json_object *runs, json_object *add, const char *pat
 			continue;
 		snprintf(line, sizeof(line), "%s: run %zu (%s) has %s %s, the one before it %s: "
 			 "kept as a run of its own, not joined", path, i + 1,
-			 jstring(add, "scenario") ? jstring(add, "scenario") : "?", key,
+			 jstr(add, "scenario", "?"), key,
 			 plain(json_object_object_get(pa, key)),
 			 plain(json_object_object_get(pr, key)));
 		json_object_array_add(notes, json_object_new_string(line));
@@ -500,7 +191,8 @@ static int join_file(json_object *acc, const struct rs_file *f, json_object *not
 		     size_t len)
 {
 	json_object *runs = json_object_object_get(acc, "runs"), *v;
-	const char *start = jstring(f->root, "start_time"), *end = jstring(f->root, "end_time");
+	const char *start = jstr(f->root, "start_time", NULL);
+	const char *end = jstr(f->root, "end_time", NULL);
 	json_object *sched = schedule_vms(acc);
 	double file_vm_off = sched ? schedule_next_vm(sched, json_object_array_length(sched)) : 0;
 
@@ -525,9 +217,11 @@ static int join_file(json_object *acc, const struct rs_file *f, json_object *not
 		json_object_array_add(runs, copy);
 	}
 	join_schedule(acc, f->root);
-	if (start && jstring(acc, "start_time") && strcmp(start, jstring(acc, "start_time")) < 0)
+	const char *acc_start = jstr(acc, "start_time", NULL), *acc_end = jstr(acc, "end_time", NULL);
+
+	if (start && acc_start && strcmp(start, acc_start) < 0)
 		json_object_object_add(acc, "start_time", json_object_new_string(start));
-	if (end && jstring(acc, "end_time") && strcmp(end, jstring(acc, "end_time")) > 0)
+	if (end && acc_end && strcmp(end, acc_end) > 0)
 		json_object_object_add(acc, "end_time", json_object_new_string(end));
 	if (json_object_object_get_ex(f->root, "complete", &v) && !json_object_get_boolean(v))
 		json_object_object_add(acc, "complete", json_object_new_boolean(false));
@@ -557,8 +251,8 @@ static int check_no_repeat(json_object *list, char *err, size_t len)
 			if (same)
 				return msb_fail(err, len, "%s and %s hold the same run (started %s): "
 						"its VMs would count twice",
-						jstring(b, "path"), jstring(a, "path"),
-						jstring(a, "start_time"));
+						jstr(b, "path", NULL), jstr(a, "path", NULL),
+						jstr(a, "start_time", NULL));
 		}
 	return 0;
 }
@@ -574,7 +268,7 @@ static void mark_mixed_clocks(json_object *acc, json_object *notes)
 	char line[256];
 
 	for (size_t i = 0; i < json_object_array_length(list); i++) {
-		const char *c = jstring(json_object_array_get_idx(list, i), "clocksource");
+		const char *c = jstr(json_object_array_get_idx(list, i), "clocksource", NULL);
 
 		if (!c || (first && !strcmp(c, first)))
 			continue;
