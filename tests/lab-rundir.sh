@@ -9,22 +9,17 @@
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 # shellcheck source=tests/cli-lib.sh
 . "$top_srcdir/tests/cli-lib.sh"
+# shellcheck source=tests/ab-standins.sh
+. "$top_srcdir/tests/ab-standins.sh"
 export MSB_LAB_PATH=$top_builddir/bench TMPDIR=$T/tmp XDG_CACHE_HOME=$T/cache
 mkdir -p "$TMPDIR"
 LAB=$top_srcdir/scripts/lab.sh
 
-# A QEMU that boots nothing: its "guest" reports status 0, it records its pid, waits
-# for $T/go where $T/hold exists, then sleeps $T/nap seconds (exec: the lab's
-# --pdeathsig reaches the sleep).
-cat >"$T/qemu" <<EOS
-#!/bin/bash
-[ "\$1" = --version ] && { echo "QEMU emulator version 9.9.9"; exit 0; }
-for a in "\$@"; do
-	case \$a in
-	*id=fsrun,path=*) share=\${a#*path=} share=\${share%%,*} ;;
-	file,id=*,path=*) f=\${a#*path=} && : >>"\${f%%,*}" ;;
-	esac
-done
+# tests/ab-standins.sh's QEMU that boots nothing; here its "guest" reports status 0,
+# it records its pid, waits for $T/go where $T/hold exists, then sleeps $T/nap
+# seconds (exec: the lab's --pdeathsig reaches the sleep).
+ab_standin_qemu "$(
+	cat <<EOS
 echo 0 >"\$share/status"
 echo \$\$ >>"$T/qemu.pids"
 if [ -e "$T/hold" ]; then
@@ -33,7 +28,7 @@ if [ -e "$T/hold" ]; then
 fi
 exec sleep "\$(cat "$T/nap")"
 EOS
-chmod +x "$T/qemu"
+)"
 export MSB_LAB_QEMU=$T/qemu
 "$LAB" --check >/dev/null 2>&1 || { echo "SKIP: the lab cannot run here"; exit 77; }
 : >"$T/bzImage"
