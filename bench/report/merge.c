@@ -166,15 +166,12 @@ static void note_kept_apart(json_object *runs, json_object *add, const char *pat
 	for (size_t k = 0; k < json_object_array_length(runs); k++) {
 		json_object *r = json_object_array_get_idx(runs, k);
 		json_object *pr = json_object_object_get(r, "params");
-		bool same = json_object_equal(json_object_object_get(pa, "guest_mem"),
-					      json_object_object_get(pr, "guest_mem"));
+		static const char *const size[] = { "guest_mem" };
 		const char *key;
 		char line[512];
 
-		for (size_t j = 0; j < ARRAY_SIZE(keys) && same; j++)
-			same = json_object_equal(json_object_object_get(r, keys[j]),
-						 json_object_object_get(add, keys[j]));
-		if (!same || !(key = differing_param(pa, pr)))
+		if (!same_keys(r, add, keys, ARRAY_SIZE(keys)) ||
+		    !same_keys(pa, pr, size, ARRAY_SIZE(size)) || !(key = differing_param(pa, pr)))
 			continue;
 		snprintf(line, sizeof(line), "%s: run %zu (%s) has %s %s, the one before it %s: "
 			 "kept as a run of its own, not joined", path, i + 1,
@@ -243,12 +240,8 @@ static int check_no_repeat(json_object *list, char *err, size_t len)
 		for (size_t k = 0; k < i; k++) {
 			json_object *a = json_object_array_get_idx(list, i);
 			json_object *b = json_object_array_get_idx(list, k);
-			bool same = true;
 
-			for (size_t j = 0; j < ARRAY_SIZE(keys) && same; j++)
-				same = json_object_equal(json_object_object_get(a, keys[j]),
-							 json_object_object_get(b, keys[j]));
-			if (same)
+			if (same_keys(a, b, keys, ARRAY_SIZE(keys)))
 				return msb_fail(err, len, "%s and %s hold the same run (started %s): "
 						"its VMs would count twice",
 						jstr(b, "path", NULL), jstr(a, "path", NULL),

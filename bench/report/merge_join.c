@@ -77,6 +77,15 @@ static double run_vms(json_object *run)
 	return vms;
 }
 
+bool same_keys(json_object *a, json_object *b, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!json_object_equal(json_object_object_get(a, keys[i]),
+				       json_object_object_get(b, keys[i])))
+			return false;
+	return true;
+}
+
 /* Two metrics' descriptions (unit, role, kind, headline, ...): all but their values. */
 static bool same_metric_kind(json_object *a, json_object *b)
 {
@@ -272,12 +281,8 @@ static double schedule_next_round(json_object *vms, size_t n, json_object *e)
 
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_array_get_idx(vms, i);
-		bool same = true;
 
-		for (size_t k = 0; k < ARRAY_SIZE(keys) && same; k++)
-			same = json_object_equal(json_object_object_get(o, keys[k]),
-						 json_object_object_get(e, keys[k]));
-		if (same)
+		if (same_keys(o, e, keys, ARRAY_SIZE(keys)))
 			round = fmax(round, num(o, "round", -1) + 1);
 	}
 	return round;
